@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article, Tip
+
+
+class TipInline(admin.TabularInline):
+    model = Tip
+    extra = 3
+    fields = ["position", "text"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "published_at", "author_name", "comments_enabled"]
+    list_filter = ["status", "comments_enabled"]
+    search_fields = ["title", "lead", "body", "author_name"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [TipInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "lead", "body"]}),
+        (_("Publishing"), {"fields": ["status", "published_at", "comments_enabled"]}),
+        (_("Author"), {"fields": ["author_name", "author_role", "author_user"]}),
+    ]
+    raw_id_fields = ["author_user"]

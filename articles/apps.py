@@ -1,0 +1,25 @@
+from urllib.parse import urlsplit
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def sync_current_site(using="default", **kwargs):
+    """Keep the sites framework's domain (used by feeds and the sitemap) equal to SITE_URL."""
+    from django.conf import settings
+    from django.contrib.sites.models import Site
+
+    Site.objects.using(using).update_or_create(
+        pk=settings.SITE_ID,
+        defaults={"domain": urlsplit(settings.SITE_URL).netloc, "name": settings.SITE_NAME},
+    )
+    Site.objects.clear_cache()
+
+
+class ArticlesConfig(AppConfig):
+    name = "articles"
+    verbose_name = _("Articles")
+
+    def ready(self):
+        post_migrate.connect(sync_current_site, sender=self)

@@ -1,0 +1,46 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_safe
+
+from articles.models import Article
+
+
+@require_safe
+def article_list(request):
+    articles = Article.objects.published().only(
+        "title", "slug", "published_at", "lead", "comments_enabled"
+    )
+    page = Paginator(articles, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("pagina"))
+    return render(request, "articles/article_list.html", {"page_obj": page})
+
+
+@require_safe
+def article_detail(request, year, month, day, slug):
+    article = get_object_or_404(
+        Article.objects.visible_to(request.user)
+        .select_related("author_user")
+        .prefetch_related("tips"),
+        slug=slug,
+    )
+    if article.get_absolute_url() != request.path:
+        return redirect(article, permanent=True)
+    return render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "is_preview": not article.is_published,
+            "canonical_url": settings.SITE_URL + article.get_absolute_url(),
+        },
+    )
+
+
+@require_GET
+def robots_txt(request):
+    return render(
+        request,
+        "robots.txt",
+        {"sitemap_url": settings.SITE_URL + "/sitemap.xml"},
+        content_type="text/plain; charset=utf-8",
+    )

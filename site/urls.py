@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from articles.sitemaps import ArticleSitemap
+from articles.views import robots_txt
+
+urlpatterns = [
+    path("", include("articles.urls")),
+    path(
+        "nieuwsbrief/",
+        TemplateView.as_view(template_name="newsletter.html"),
+        name="newsletter",
+    ),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"articles": ArticleSitemap}},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("robots.txt", robots_txt, name="robots-txt"),
+    path("beheer/", admin.site.urls),
+]
+
+admin.site.site_header = "Ondernemen met de beste ondersteuning"
+admin.site.site_title = "Beheer"

@@ -1,0 +1,44 @@
+"""The home and article pages are valid HTML according to the Nu Html Checker."""
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+VNU_JAR = os.environ.get("VNU_JAR", "")
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        not (VNU_JAR and os.path.exists(VNU_JAR) and shutil.which("java")),
+        reason="set VNU_JAR to the Nu Html Checker's vnu.jar (.ci/run does)",
+    ),
+]
+
+
+def vnu_errors(tmp_path, pages):
+    files = []
+    for name, html in pages.items():
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(html)
+        files.append(str(path))
+    result = subprocess.run(
+        ["java", "-jar", VNU_JAR, "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return json.loads(result.stderr or '{"messages": []}')["messages"]
+
+
+def test_home_and_article_pages_have_no_html_errors(client, seed_article, tmp_path):
+    pages = {
+        "home": client.get(reverse("articles:index")).content,
+        "article": client.get(seed_article.get_absolute_url()).content,
+        "not-found": client.get("/bestaat-niet/").content,
+    }
+    errors = vnu_errors(tmp_path, pages)
+    assert errors == []
