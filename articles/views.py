@@ -4,12 +4,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_safe
 
 from articles.models import Article
+from comments.models import visible_comment_count
 
 
 @require_safe
 def article_list(request):
-    articles = Article.objects.published().only(
-        "title", "slug", "published_at", "lead", "comments_enabled"
+    articles = (
+        Article.objects.published()
+        .only("title", "slug", "published_at", "lead")
+        .annotate(comment_count=visible_comment_count())
     )
     page = Paginator(articles, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("pagina"))
     return render(request, "articles/article_list.html", {"page_obj": page})

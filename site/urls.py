@@ -8,6 +8,8 @@ from articles.views import robots_txt
 
 urlpatterns = [
     path("", include("articles.urls")),
+    path("", include("comments.urls")),
+    path("captcha/", include("captcha.urls")),
     path(
         "nieuwsbrief/",
         TemplateView.as_view(template_name="newsletter.html"),

@@ -1,0 +1,132 @@
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_comments.models import Comment as PlainComment
+from django_comments_xtd.models import XtdComment
+
+from comments.models import Comment
+from comments.moderation import approve_comments, remove_comments
+
+# Only our model is moderated here; the base models' admins would show the same rows.
+for base_model in (PlainComment, XtdComment):
+    if admin.site.is_registered(base_model):
+        admin.site.unregister(base_model)
+
+
+class CommentStatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("public", _("public")),
+            ("held", _("held for approval")),
+            ("removed", _("removed")),
+            ("spam", _("spam")),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "public":
+                return queryset.visible()
+            case "held":
+                return queryset.held()
+            case "removed":
+                return queryset.filter(is_removed=True)
+            case "spam":
+                return queryset.filter(is_spam=True)
+        return queryset
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = [
+        "excerpt",
+        "user_name",
+        "user_email",
+        "article",
+        "status",
+        "submit_date",
+    ]
+    list_filter = [CommentStatusFilter, "submit_date"]
+    search_fields = ["user_name", "user_email", "comment", "ip_address"]
+    date_hierarchy = "submit_date"
+    list_select_related = ["content_type"]
+    actions = ["approve", "remove", "mark_as_spam"]
+    ordering = ["-submit_date"]
+    fields = [
+        "user_name",
+        "user_email",
+        "user_url",
+        "comment",
+        "rendered",
+        "is_public",
+        "is_removed",
+        "is_spam",
+        "badge",
+        "submit_date",
+        "ip_address",
+        "article_link",
+    ]
+    readonly_fields = ["rendered", "submit_date", "ip_address", "article_link"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("content_object")
+
+    @admin.display(description=_("comment"))
+    def excerpt(self, comment):
+        return Truncator(comment.comment).chars(80) or "—"
+
+    @admin.display(description=_("article"))
+    def article(self, comment):
+        return comment.content_object
+
+    @admin.display(description=_("article"))
+    def article_link(self, comment):
+        return format_html(
+            '<a href="{}">{}</a>', comment.get_absolute_url(), comment.content_object
+        )
+
+    @admin.display(description=_("as shown on the site"))
+    def rendered(self, comment):
+        return mark_safe(comment.comment_html)  # noqa: S308 - sanitised when saved
+
+    @admin.display(description=_("status"))
+    def status(self, comment):
+        if comment.is_spam:
+            return _("spam")
+        if comment.is_removed:
+            return _("removed")
+        if not comment.is_public:
+            return _("held for approval")
+        return _("public")
+
+    @admin.action(description=_("Approve selected comments"), permissions=["change"])
+    def approve(self, request, queryset):
+        count = approve_comments(queryset)
+        self.message_user(
+            request,
+            ngettext("%d comment approved.", "%d comments approved.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Remove selected comments"), permissions=["change"])
+    def remove(self, request, queryset):
+        count = remove_comments(queryset)
+        self.message_user(
+            request,
+            ngettext("%d comment removed.", "%d comments removed.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Mark selected comments as spam"), permissions=["change"])
+    def mark_as_spam(self, request, queryset):
+        count = remove_comments(queryset, spam=True)
+        self.message_user(
+            request,
+            ngettext("%d comment marked as spam.", "%d comments marked as spam.", count) % count,
+            messages.SUCCESS,
+        )

@@ -1,0 +1,163 @@
+import re
+import secrets
+import time
+
+from captcha.fields import CaptchaField
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from comments.models import Comment
+from comments.rendering import is_blank_html, render_comment_html
+
+FORM_TOKEN_SALT = "comments.form-token"  # noqa: S105 - a salt, not a secret
+
+# Control characters and bidirectional overrides have no place in a name.
+_FORBIDDEN_IN_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+
+
+def issue_form_token(article):
+    """A signed, one-time key for one filled-in form, with the moment it was handed out."""
+    return signing.dumps(
+        {"a": article.pk, "k": secrets.token_urlsafe(18), "t": int(time.time())},
+        salt=FORM_TOKEN_SALT,
+    )
+
+
+def read_form_token(token, article):
+    """The token's payload, or None when it is missing, tampered with or for another article."""
+    try:
+        payload = signing.loads(token or "", salt=FORM_TOKEN_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(payload, dict) or payload.get("a") != article.pk:
+        return None
+    if not isinstance(payload.get("k"), str) or not isinstance(payload.get("t"), int):
+        return None
+    return payload
+
+
+def validate_plain_name(value):
+    if _FORBIDDEN_IN_NAME.search(value):
+        raise ValidationError(_("Your name contains characters that are not allowed."), "name")
+
+
+class CommentForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=50,
+        validators=[validate_plain_name],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("Not shown on the site."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    url = forms.URLField(
+        label=_("Website"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        widget=forms.URLInput(attrs={"placeholder": "http://", "autocomplete": "url"}),
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    followup = forms.BooleanField(
+        label=_("I want to receive an e-mail when more comments appear on this article."),
+        required=False,
+    )
+    captcha = CaptchaField(
+        label=_("Code"),
+        help_text=_(
+            "As an extra check, to make sure this is a comment typed by hand, copy the code "
+            "below into the text field next to it. Can't read it?"
+        ),
+        error_messages={
+            "invalid": _("The code is not correct. Type the code of the new image."),
+            "required": _("Type the code from the image."),
+        },
+    )
+    # Hidden from people; bots that fill in every field give themselves away.
+    homepage = forms.CharField(required=False, label=_("Leave this field empty"))
+    form_token = forms.CharField(widget=forms.HiddenInput)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, article, **kwargs):
+        self.article = article
+        self.token = None
+        self.parent_comment = None
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["required"] = _("Fill in your name.")
+        self.fields["email"].error_messages["required"] = _("Fill in your e-mail address.")
+        self.fields["comment"].error_messages["required"] = _("Write your comment.")
+        if not self.is_bound:
+            # Initial values may come from a posted form (a new captcha without JavaScript).
+            self.initial = {
+                key: value
+                for key, value in self.initial.items()
+                if key in self.fields and key not in ("captcha", "homepage")
+            }
+            self.initial.setdefault("form_token", issue_form_token(article))
+            self.parent_comment = self._visible_parent(self.initial.get("parent"))
+            self.initial["parent"] = self.parent_comment.pk if self.parent_comment else None
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        return "" if url in ("http://", "https://") else url
+
+    def clean_comment(self):
+        text = self.cleaned_data["comment"]
+        if "\x00" in text:
+            raise ValidationError(_("Your comment contains characters that are not allowed."))
+        if is_blank_html(render_comment_html(text)):
+            raise ValidationError(_("Your comment has no text left after removing markup."))
+        return text
+
+    def clean_homepage(self):
+        if self.cleaned_data["homepage"]:
+            raise ValidationError(_("This comment looks automated and was not posted."))
+        return ""
+
+    def clean_parent(self):
+        parent_id = self.cleaned_data["parent"]
+        if not parent_id:
+            return None
+        parent = self._visible_parent(parent_id)
+        if parent is None:
+            raise ValidationError(
+                _("The comment you are replying to does not exist (any more)."), "parent"
+            )
+        self.parent_comment = parent
+        return parent_id
+
+    def _visible_parent(self, parent_id):
+        if not str(parent_id or "").isdigit():
+            return None
+        return Comment.objects.for_article(self.article).visible().filter(pk=parent_id).first()
+
+    def clean(self):
+        cleaned = super().clean()
+        payload = read_form_token(self.data.get("form_token"), self.article)
+        if payload is None:
+            # Hand out a fresh token so that sending again works.
+            self.data = self.data.copy()
+            self.data["form_token"] = issue_form_token(self.article)
+            raise ValidationError(
+                _("This form is not valid any more. Check your comment and send it again."),
+                "token",
+            )
+        self.token = payload
+        if time.time() - payload["t"] < settings.COMMENTS_MIN_FILL_SECONDS:
+            raise ValidationError(
+                _("That was very fast. Check your comment and send it again."), "too_fast"
+            )
+        return cleaned

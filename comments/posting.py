@@ -1,0 +1,144 @@
+"""Posting a comment: one operation from a valid form to a stored, threaded comment."""
+
+import logging
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django_comments_xtd.models import XtdComment
+
+from comments.models import Comment
+from comments.rendering import count_links, render_comment_html
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class PostedComment:
+    comment: Comment
+    created: bool
+
+    @property
+    def is_held(self):
+        return not self.comment.is_public
+
+
+def comments_are_open(article):
+    """Comments are open when enabled, and not older than COMMENTS_CLOSE_AFTER_DAYS if set."""
+    if not article.comments_enabled:
+        return False
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    if days is None:
+        return True
+    return timezone.now() - article.published_at <= timezone.timedelta(days=days)
+
+
+def needs_moderation(*, text, name, url):
+    """More than COMMENTS_MAX_LINKS links, or a blocked word anywhere, holds a comment."""
+    if count_links(render_comment_html(text)) > settings.COMMENTS_MAX_LINKS:
+        return True
+    haystack = " ".join([text, name, url]).lower()
+    return any(
+        re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", haystack)
+        for word in settings.COMMENTS_BLOCKED_WORDS
+        if word.strip()
+    )
+
+
+def deepest_allowed_parent(parent):
+    """A reply to a comment at the maximum depth attaches beside it, at that depth."""
+    max_level = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+    while parent is not None and parent.level >= max_level:
+        parent = Comment.objects.filter(pk=parent.parent_id).first()
+    return parent
+
+
+def badge_for(user, article):
+    if user is None or not user.is_authenticated or not user.is_staff:
+        return Comment.Badge.NONE
+    if article.author_user_id == user.pk:
+        return Comment.Badge.AUTHOR
+    return Comment.Badge.EDITOR
+
+
+def post_comment(
+    *,
+    article,
+    parent,
+    name,
+    email,
+    url,
+    text,
+    followup,
+    submission_key,
+    user=None,
+    ip_address=None,
+):
+    """Store a comment once per submission key, threaded under its parent.
+
+    Returns the existing comment when the same form was sent before.
+    """
+    existing = Comment.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        return PostedComment(existing, created=False)
+
+    parent = deepest_allowed_parent(parent)
+    comment = Comment(
+        content_type=ContentType.objects.get_for_model(article),
+        object_pk=str(article.pk),
+        site_id=settings.SITE_ID,
+        user=user if user is not None and user.is_authenticated else None,
+        user_name=name,
+        user_email=email,
+        user_url=url,
+        comment=text,
+        submit_date=timezone.now(),
+        ip_address=ip_address,
+        is_public=not needs_moderation(text=text, name=name, url=url),
+        followup=followup,
+        parent_id=parent.pk if parent else 0,
+        badge=badge_for(user, article),
+        submission_key=submission_key,
+    )
+    try:
+        with transaction.atomic():
+            if parent is not None:
+                # Serialise replies within one thread: xtd renumbers the thread's order.
+                XtdComment.norel_objects.select_for_update().filter(pk=parent.thread_id).exists()
+            comment.save()
+    except IntegrityError:
+        existing = Comment.objects.filter(submission_key=submission_key).first()
+        if existing is None:
+            raise
+        return PostedComment(existing, created=False)
+
+    transaction.on_commit(lambda: notify_moderators(comment))
+    return PostedComment(comment, created=True)
+
+
+def notify_moderators(comment):
+    """Tell the moderators about a new comment; a mail failure never loses the comment."""
+    recipients = settings.COMMENTS_MODERATOR_EMAILS
+    if not recipients:
+        return
+    context = {
+        "comment": comment,
+        "article": comment.content_object,
+        "admin_url": settings.SITE_URL
+        + reverse("admin:comments_comment_change", args=[comment.pk]),
+    }
+    try:
+        send_mail(
+            subject=render_to_string("discussion/moderator_subject.txt", context).strip(),
+            message=render_to_string("discussion/moderator_email.txt", context),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    except Exception:
+        logger.exception("Could not e-mail the moderators about comment %s", comment.pk)

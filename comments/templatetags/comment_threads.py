@@ -1,0 +1,44 @@
+from dataclasses import dataclass
+
+from django import template
+
+from comments.models import Comment
+from comments.posting import comments_are_open
+from comments.threads import lay_out_threads
+
+register = template.Library()
+
+DISPLAYED_FIELDS = [
+    "user_name",
+    "user_url",
+    "submit_date",
+    "comment_html",
+    "badge",
+    "thread_id",
+    "parent_id",
+    "level",
+    "order",
+    "is_public",
+    "is_removed",
+]
+
+
+@dataclass
+class Discussion:
+    entries: list
+    count: int
+    is_open: bool
+
+
+@register.simple_tag
+def article_discussion(article):
+    """An article's threaded comments, their count and whether new ones are welcome (1 query)."""
+    comments = (
+        Comment.objects.for_article(article).only(*DISPLAYED_FIELDS).order_by("thread_id", "order")
+    )
+    entries = lay_out_threads(comments)
+    return Discussion(
+        entries=entries,
+        count=sum(1 for entry in entries if not entry.is_placeholder),
+        is_open=comments_are_open(article),
+    )

@@ -1,0 +1,82 @@
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
+
+from articles.models import Article
+from comments.forms import CommentForm, read_form_token
+from comments.models import Comment
+from comments.posting import comments_are_open, post_comment
+
+# The "Klik hier om de code te wijzigen" button's name: without JavaScript it
+# posts the form, which comes back with the reader's text and a new code.
+REFRESH_CAPTCHA = "nieuwe_code"
+
+
+def _render_form(request, article, form, *, status=200, notice=None):
+    template = (
+        "discussion/form.html" if request.GET.get("fragment") else "discussion/form_page.html"
+    )
+    context = {"article": article, "form": form, "notice": notice}
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def comment_form(request, article_id):
+    """The comment form: fetched by the article page's script, or a page of its own."""
+    article = get_object_or_404(Article.objects.visible_to(request.user), pk=article_id)
+    if not comments_are_open(article):
+        return render(request, "discussion/closed.html", {"article": article}, status=403)
+
+    if request.method != "POST":
+        form = CommentForm(article=article, initial={"parent": request.GET.get("op")})
+        return _render_form(request, article, form)
+
+    if REFRESH_CAPTCHA in request.POST:
+        return _render_form(request, article, CommentForm(article=article, initial=request.POST))
+
+    token = read_form_token(request.POST.get("form_token"), article)
+    if token is not None:
+        already = Comment.objects.filter(submission_key=token["k"]).first()
+        if already is not None:
+            messages.info(request, _("Your comment had already been posted."))
+            return redirect(already.get_absolute_url())
+
+    if is_ratelimited(
+        request,
+        group="comments:post",
+        key="ip",
+        rate=settings.COMMENTS_POST_RATE,
+        method="POST",
+        increment=True,
+    ):
+        form = CommentForm(article=article, initial=request.POST)
+        notice = _("You have posted several comments in a short time. Wait a minute and try again.")
+        return _render_form(request, article, form, status=429, notice=notice)
+
+    form = CommentForm(request.POST, article=article)
+    if not form.is_valid():
+        return _render_form(request, article, form)
+
+    data = form.cleaned_data
+    posted = post_comment(
+        article=article,
+        parent=form.parent_comment,
+        name=data["name"],
+        email=data["email"],
+        url=data["url"],
+        text=data["comment"],
+        followup=data["followup"],
+        submission_key=form.token["k"],
+        user=request.user,
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
+    if posted.is_held:
+        messages.info(
+            request, _("Thank you! Your comment will appear once the editors have approved it.")
+        )
+        return redirect(f"{article.get_absolute_url()}#reacties")
+    messages.success(request, _("Thank you for your comment."))
+    return redirect(posted.comment.get_absolute_url())
