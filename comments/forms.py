@@ -40,6 +40,15 @@ def read_form_token(token, article):
     return payload
 
 
+class WebsiteField(forms.URLField):
+    """An optional website; the bare "http://" a reader left from the placeholder means none."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip().lower() in ("http://", "https://"):
+            return ""
+        return super().to_python(value)
+
+
 def validate_plain_name(value):
     if _FORBIDDEN_IN_NAME.search(value):
         raise ValidationError(_("Your name contains characters that are not allowed."), "name")
@@ -58,7 +67,7 @@ class CommentForm(forms.Form):
         help_text=_("Not shown on the site."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    url = forms.URLField(
+    url = WebsiteField(
         label=_("Website"),
         required=False,
         max_length=200,
@@ -109,10 +118,6 @@ class CommentForm(forms.Form):
             self.initial.setdefault("form_token", issue_form_token(article))
             self.parent_comment = self._visible_parent(self.initial.get("parent"))
             self.initial["parent"] = self.parent_comment.pk if self.parent_comment else None
-
-    def clean_url(self):
-        url = self.cleaned_data["url"]
-        return "" if url in ("http://", "https://") else url
 
     def clean_comment(self):
         text = self.cleaned_data["comment"]

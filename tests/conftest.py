@@ -1,6 +1,10 @@
 import datetime
+import re
 
 import pytest
+from captcha.models import CaptchaStore
+from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Tip
@@ -55,3 +59,46 @@ def admin_client_nl(client, django_user_model):
     )
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate limits and cached pages start empty in every test."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def comment_form(client, settings):
+    """Fetch the comment form like a reader and fill it in correctly (captcha included).
+
+    Returns a function: fill(article, reply_to=None, **field_overrides) -> POST data.
+    """
+    settings.COMMENTS_MIN_FILL_SECONDS = 0
+    settings.COMMENTS_POST_RATE = "1000/m"
+
+    def fill(article, reply_to=None, **overrides):
+        params = {"op": reply_to.pk} if reply_to else {}
+        html = client.get(reverse("comments:form", args=[article.pk]), params).content.decode()
+        captcha_key = re.search(r'name="captcha_0" value="([^"]+)"', html).group(1)
+        data = {
+            "name": "Petra de Vries",
+            "email": "petra@example.nl",
+            "url": "",
+            "comment": "Goed punt, dank voor de tips.",
+            "form_token": re.search(r'name="form_token" value="([^"]+)"', html).group(1),
+            "parent": re.search(r'name="parent" value="([^"]*)"', html).group(1)
+            if 'name="parent" value="' in html
+            else "",
+            "captcha_0": captcha_key,
+            "captcha_1": CaptchaStore.objects.get(hashkey=captcha_key).response,
+        }
+        data.update(overrides)
+        return data
+
+    return fill
+
+
+def post_url(article):
+    return reverse("comments:form", args=[article.pk])

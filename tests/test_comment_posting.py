@@ -1,0 +1,248 @@
+"""Posting a comment: captcha, bot checks, rate limit, double posts and kept input."""
+
+import time
+
+import pytest
+from captcha.models import CaptchaStore
+from django.core import mail, signing
+from django.utils import timezone
+
+from comments.forms import FORM_TOKEN_SALT
+from comments.models import Comment
+from tests.conftest import post_url
+
+pytestmark = pytest.mark.django_db
+
+
+def page_text(response):
+    return response.content.decode()
+
+
+def test_a_valid_comment_is_stored_and_the_reader_lands_on_it(client, seed_article, comment_form):
+    data = comment_form(seed_article, comment="Mooi *artikel*, zie https://example.nl")
+    response = client.post(post_url(seed_article), data, follow=True)
+    comment = Comment.objects.get(user_name="Petra de Vries")
+    assert response.redirect_chain[-1][0] == f"{seed_article.get_absolute_url()}#c{comment.pk}"
+    html = page_text(response)
+    assert "Bedankt voor uw reactie." in html
+    assert f'id="c{comment.pk}"' in html
+    assert comment.comment_html == (
+        '<p>Mooi *artikel*, zie <a href="https://example.nl" rel="nofollow ugc noopener">'
+        "https://example.nl</a></p>"
+    )
+    assert comment.is_public
+    assert "(6)" in html
+
+
+def test_the_form_page_works_on_its_own(client, seed_article):
+    response = client.get(post_url(seed_article))
+    html = page_text(response)
+    assert response.status_code == 200
+    assert "<h1>Reageren</h1>" in html
+    assert 'placeholder="http://"' in html
+    assert (
+        "Ik wil bericht per e-mail ontvangen als er meer reacties op dit artikel verschijnen."
+        in html
+    )
+    assert "Klik hier om de code te wijzigen." in html
+    assert "csrfmiddlewaretoken" in html
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [("fout", "De code klopt niet."), ("", "Typ de code uit de afbeelding over.")],
+    ids=["wrong", "missing"],
+)
+def test_a_wrong_or_missing_captcha_keeps_the_text(
+    client, seed_article, comment_form, answer, message
+):
+    data = comment_form(seed_article, captcha_1=answer, comment="Mijn lange verhaal.")
+    response = client.post(post_url(seed_article), data)
+    html = page_text(response)
+    assert response.status_code == 200
+    assert message in html
+    assert "Mijn lange verhaal." in html
+    assert 'value="Petra de Vries"' in html
+    assert not Comment.objects.filter(user_name="Petra de Vries").exists()
+
+
+def test_a_captcha_answer_works_only_once(client, seed_article, comment_form):
+    data = comment_form(seed_article)
+    client.post(post_url(seed_article), data)
+    replay = dict(data, form_token=comment_form(seed_article)["form_token"])
+    response = client.post(post_url(seed_article), replay)
+    assert "De code klopt niet." in page_text(response)
+    assert Comment.objects.filter(user_name="Petra de Vries").count() == 1
+
+
+def test_a_wrong_answer_burns_the_code(client, seed_article, comment_form):
+    data = comment_form(seed_article)
+    client.post(post_url(seed_article), dict(data, captcha_1="fout"))
+    response = client.post(post_url(seed_article), data)
+    assert "De code klopt niet." in page_text(response)
+    assert not Comment.objects.filter(user_name="Petra de Vries").exists()
+
+
+def test_the_honeypot_stops_bots(client, seed_article, comment_form):
+    data = comment_form(seed_article, homepage="http://spam.example")
+    response = client.post(post_url(seed_article), data)
+    assert "Deze reactie lijkt automatisch verstuurd" in page_text(response)
+    assert not Comment.objects.filter(user_name="Petra de Vries").exists()
+
+
+def test_a_form_sent_too_quickly_is_refused(client, seed_article, comment_form, settings):
+    data = comment_form(seed_article)
+    settings.COMMENTS_MIN_FILL_SECONDS = 60
+    response = client.post(post_url(seed_article), data)
+    assert "Dat ging wel erg snel." in page_text(response)
+    assert not Comment.objects.filter(user_name="Petra de Vries").exists()
+
+
+def test_posting_is_rate_limited_per_address(client, seed_article, comment_form, settings):
+    forms = [comment_form(seed_article, name=f"Lezer {i}") for i in range(3)]
+    settings.COMMENTS_POST_RATE = "2/m"
+    statuses = [client.post(post_url(seed_article), data).status_code for data in forms]
+    assert statuses == [302, 302, 429]
+    response = client.post(post_url(seed_article), forms[2])
+    html = page_text(response)
+    assert "U hebt in korte tijd meerdere reacties verstuurd." in html
+    assert "Goed punt, dank voor de tips." in html
+    assert not Comment.objects.filter(user_name="Lezer 2").exists()
+
+
+def test_posting_the_same_form_twice_creates_one_comment(client, seed_article, comment_form):
+    data = comment_form(seed_article)
+    first = client.post(post_url(seed_article), data)
+    second = client.post(post_url(seed_article), data, follow=True)
+    assert Comment.objects.filter(user_name="Petra de Vries").count() == 1
+    comment = Comment.objects.get(user_name="Petra de Vries")
+    assert first["Location"].endswith(f"#c{comment.pk}")
+    assert second.redirect_chain[-1][0].endswith(f"#c{comment.pk}")
+    assert "Uw reactie was al geplaatst." in page_text(second)
+
+
+def test_a_form_open_for_hours_still_keeps_the_text(client, seed_article, comment_form):
+    data = comment_form(seed_article, comment="Na een lange lunch geschreven.")
+    payload = signing.loads(data["form_token"], salt=FORM_TOKEN_SALT)
+    payload["t"] = int(time.time()) - 5 * 3600
+    data["form_token"] = signing.dumps(payload, salt=FORM_TOKEN_SALT)
+    CaptchaStore.objects.filter(hashkey=data["captcha_0"]).update(
+        expiration=timezone.now() - timezone.timedelta(hours=4)
+    )
+    response = client.post(post_url(seed_article), data)
+    html = page_text(response)
+    assert response.status_code == 200
+    assert "Na een lange lunch geschreven." in html
+    assert "De code klopt niet." in html
+    # The same form, with the new code it now shows, goes through.
+    new_key = response.context["form"]["captcha"].field.widget._key
+    data.update(captcha_0=new_key, captcha_1=CaptchaStore.objects.get(hashkey=new_key).response)
+    assert client.post(post_url(seed_article), data).status_code == 302
+    assert Comment.objects.filter(comment="Na een lange lunch geschreven.").exists()
+
+
+def test_a_tampered_form_token_is_refused_with_the_text_kept(client, seed_article, comment_form):
+    data = comment_form(seed_article, comment="Ik blijf bewaard.")
+    data["form_token"] = data["form_token"][:-3] + "abc"
+    response = client.post(post_url(seed_article), data)
+    html = page_text(response)
+    assert "Dit formulier is niet meer geldig." in html
+    assert "Ik blijf bewaard." in html
+    assert data["form_token"] not in html  # a fresh token to send again with
+
+
+def test_a_token_for_another_article_is_refused(client, seed_article, make_article, comment_form):
+    other = make_article()
+    data = comment_form(other)
+    response = client.post(post_url(seed_article), data)
+    assert "Dit formulier is niet meer geldig." in page_text(response)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "", "Vul uw naam in."),
+        ("name", "Evil\u202eeman", "Uw naam bevat tekens die niet zijn toegestaan."),
+        ("name", "x" * 51, "niet meer dan 50 tekens"),
+        ("email", "geen-adres", "geldig e-mailadres"),
+        ("email", "a@b.nl\r\nBcc: x@y.nl", "geldig e-mailadres"),
+        ("url", "javascript:alert(1)", "geldige URL"),
+        ("url", "ftp://example.nl", "geldige URL"),
+        ("comment", "", "Schrijf uw reactie."),
+        ("comment", "<b></b><script></script>", "geen tekst over"),
+        ("comment", "nul\x00byte", "Null-tekens zijn niet toegestaan"),
+        ("comment", "x" * 3001, "niet meer dan 3000 tekens"),
+        ("parent", "abc", "geheel getal"),
+        ("parent", "999999", "bestaat niet (meer)"),
+    ],
+)
+def test_bad_input_gets_a_dutch_message_and_no_comment(
+    client, seed_article, comment_form, field, value, message
+):
+    data = comment_form(seed_article, **{field: value})
+    response = client.post(post_url(seed_article), data)
+    assert response.status_code == 200
+    assert message in page_text(response)
+    assert "Uw reactie is nog niet geplaatst." in page_text(response)
+    assert Comment.objects.count() == 5
+
+
+def test_the_website_http_placeholder_alone_counts_as_empty(client, seed_article, comment_form):
+    client.post(post_url(seed_article), comment_form(seed_article, url="http://"))
+    assert Comment.objects.get(user_name="Petra de Vries").user_url == ""
+
+
+def test_the_name_links_to_the_website_with_rel(client, seed_article, comment_form):
+    data = comment_form(seed_article, url="https://petra.example.nl/")
+    response = client.post(post_url(seed_article), data, follow=True)
+    assert (
+        '<a href="https://petra.example.nl/" rel="nofollow ugc noopener">Petra de Vries</a>'
+        in page_text(response)
+    )
+
+
+def test_the_captcha_refresh_without_javascript_keeps_the_text(client, seed_article, comment_form):
+    data = comment_form(seed_article, comment="Bijna klaar.")
+    response = client.post(post_url(seed_article), dict(data, nieuwe_code="1"))
+    html = page_text(response)
+    assert "Bijna klaar." in html
+    assert data["captcha_0"] not in html
+    assert "Uw reactie is nog niet geplaatst." not in html
+    assert Comment.objects.count() == 5
+
+
+def test_the_captcha_refresh_endpoint_gives_a_new_image(client):
+    response = client.get("/captcha/refresh/", headers={"X-Requested-With": "XMLHttpRequest"})
+    data = response.json()
+    assert CaptchaStore.objects.filter(hashkey=data["key"]).exists()
+    assert client.get(data["image_url"])["Content-Type"] == "image/png"
+
+
+def test_moderators_are_emailed_about_new_comments(
+    client, seed_article, comment_form, settings, django_capture_on_commit_callbacks
+):
+    settings.COMMENTS_MODERATOR_EMAILS = ["moderator@example.nl"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(post_url(seed_article), comment_form(seed_article))
+    comment = Comment.objects.get(user_name="Petra de Vries")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["moderator@example.nl"]
+    assert (
+        message.subject
+        == 'Nieuwe reactie van Petra de Vries op "Drie tips voor social mediarichtlijnen"'
+    )
+    assert f"/beheer/comments/comment/{comment.pk}/change/" in message.body
+
+
+def test_a_mail_failure_never_loses_the_comment(
+    client, seed_article, comment_form, settings, django_capture_on_commit_callbacks
+):
+    settings.COMMENTS_MODERATOR_EMAILS = ["moderator@example.nl"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(post_url(seed_article), comment_form(seed_article))
+    assert response.status_code == 302
+    assert Comment.objects.filter(user_name="Petra de Vries").exists()
