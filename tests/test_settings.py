@@ -48,3 +48,14 @@ def test_production_settings_pass_the_deploy_check():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_the_captcha_test_mode():
+    result = run_check(
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_ALLOWED_HOSTS="example.nl",
+        CAPTCHA_TEST_MODE="true",
+    )
+    assert result.returncode != 0
+    assert "CAPTCHA_TEST_MODE must not be on" in result.stderr
