@@ -19,10 +19,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	@touch $@ $(VENV)/.installed
 
-## Serve the site with its seed content on the embedded SQLite database.
+## Serve the site with its seed content on the embedded SQLite database, with the
+## background worker beside it (mail is printed to this terminal).
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py run_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (SQLite unless DATABASE_URL says otherwise).
 test: $(VENV)/.installed-test browser

@@ -9,6 +9,7 @@ from django_comments_xtd.models import XtdComment
 
 from comments.models import Comment
 from comments.moderation import approve_comments, remove_comments
+from comments.tasks import notify_subscribers
 
 # Only our model is moderated here; the base models' admins would show the same rows.
 for base_model in (PlainComment, XtdComment):
@@ -75,6 +76,11 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("content_object")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.is_visible and obj.notifications_queued_at is None:
+            notify_subscribers.enqueue(obj.pk)
 
     @admin.display(description=_("comment"))
     def excerpt(self, comment):

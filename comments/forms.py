@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from comments.models import Comment
+from comments.models import Comment, Subscription
 from comments.rendering import is_blank_html, render_comment_html
 
 FORM_TOKEN_SALT = "comments.form-token"  # noqa: S105 - a salt, not a secret
@@ -166,3 +166,45 @@ class CommentForm(forms.Form):
                 _("That was very fast. Check your comment and send it again."), "too_fast"
             )
         return cleaned
+
+
+class FollowForm(forms.Form):
+    """Follow a discussion without commenting."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    captcha = CommentForm.base_fields["captcha"]
+    homepage = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].error_messages["required"] = _("Fill in your e-mail address.")
+
+    def clean_homepage(self):
+        if self.cleaned_data["homepage"]:
+            raise ValidationError(_("This request looks automated and was not accepted."))
+        return ""
+
+
+class ScopeForm(forms.Form):
+    """The manage page: one scope choice per subscription of an address."""
+
+    def __init__(self, *args, subscriptions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subscriptions = list(subscriptions)
+        for subscription in self.subscriptions:
+            self.fields[f"scope_{subscription.pk}"] = forms.ChoiceField(
+                label=subscription.article.title,
+                choices=Subscription.Scope.choices,
+                initial=subscription.scope,
+                widget=forms.RadioSelect,
+            )
+
+    def scopes(self):
+        return {
+            subscription.pk: self.cleaned_data[f"scope_{subscription.pk}"]
+            for subscription in self.subscriptions
+        }

@@ -3,6 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.models import XtdComment
 
@@ -56,6 +57,9 @@ class Comment(XtdComment):
         max_length=64, unique=True, null=True, editable=False
     )
 
+    # Set once its subscribers' notifications are queued (or none were due).
+    notifications_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     objects = CommentQuerySet.as_manager()
 
     class Meta:
@@ -91,3 +95,101 @@ def visible_comment_count():
         .values("count")
     )
     return Coalesce(Subquery(counts), 0)
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def active(self):
+        """Confirmed subscriptions that still want mail."""
+        return self.filter(confirmed_at__isnull=False).exclude(scope=Subscription.Scope.NONE)
+
+
+class Subscription(models.Model):
+    """An e-mail address following the discussion under one article (double opt-in)."""
+
+    class Scope(models.TextChoices):
+        ALL = "all", _("all new comments on the article")
+        REPLIES = "replies", _("only replies to my comments")
+        NONE = "none", _("nothing")
+
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    article = models.ForeignKey(
+        "articles.Article",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+    )
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope, default=Scope.ALL)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(_("confirmation mail sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "article"], name="one_subscription_per_address"
+            )
+        ]
+        indexes = [models.Index(fields=["article", "scope"])]
+
+    def __str__(self):
+        return f"{self.email} → {self.article}"
+
+    @property
+    def is_confirmed(self):
+        return self.confirmed_at is not None
+
+
+class OutgoingMail(models.Model):
+    """One e-mail in the durable outbox; `key` makes each mail exist only once.
+
+    Notifications have the key "notification:<comment>:<address>", so a retry or a
+    crashed worker can never create a second one for the same comment and address.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("subscription confirmation")
+        NOTIFICATION = "notification", _("new comment notification")
+        MODERATION = "moderation", _("moderator notice")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("given up")
+        CANCELLED = "cancelled", _("cancelled")
+
+    key = models.CharField(max_length=300, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    to = models.EmailField(_("to"), max_length=254)
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    subscription = models.ForeignKey(
+        Subscription,
+        verbose_name=_("subscription"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # A worker owns a mail until this moment; after it, a crashed worker's mail is retried.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.to}"

@@ -1,22 +1,19 @@
 """Posting a comment: one operation from a valid form to a stored, threaded comment."""
 
-import logging
 import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
 from comments.models import Comment
+from comments.notifications import notify_moderators
 from comments.rendering import count_links, render_comment_html
-
-logger = logging.getLogger(__name__)
+from comments.subscriptions import request_subscription
+from comments.tasks import notify_subscribers
 
 
 @dataclass
@@ -112,33 +109,14 @@ def post_comment(
                 # Serialise replies within one thread: xtd renumbers the thread's order.
                 XtdComment.norel_objects.select_for_update().filter(pk=parent.thread_id).exists()
             comment.save()
+            if comment.is_public:
+                notify_subscribers.enqueue(comment.pk)
+            notify_moderators(comment)
+            if followup:
+                request_subscription(email=email, article=article)
     except IntegrityError:
         existing = Comment.objects.filter(submission_key=submission_key).first()
         if existing is None:
             raise
         return PostedComment(existing, created=False)
-
-    transaction.on_commit(lambda: notify_moderators(comment))
     return PostedComment(comment, created=True)
-
-
-def notify_moderators(comment):
-    """Tell the moderators about a new comment; a mail failure never loses the comment."""
-    recipients = settings.COMMENTS_MODERATOR_EMAILS
-    if not recipients:
-        return
-    context = {
-        "comment": comment,
-        "article": comment.content_object,
-        "admin_url": settings.SITE_URL
-        + reverse("admin:comments_comment_change", args=[comment.pk]),
-    }
-    try:
-        send_mail(
-            subject=render_to_string("discussion/moderator_subject.txt", context).strip(),
-            message=render_to_string("discussion/moderator_email.txt", context),
-            from_email=None,
-            recipient_list=recipients,
-        )
-    except Exception:
-        logger.exception("Could not e-mail the moderators about comment %s", comment.pk)

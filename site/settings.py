@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_comments_xtd",
     "django_comments",
     "captcha",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
     "comments",
 ]
@@ -99,6 +101,8 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so that the tests' worker and server processes share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             # WAL lets readers work while one writer writes; IMMEDIATE takes the
@@ -206,6 +210,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # aiosmtpd (the tests' SMTP server) logs every connection at INFO.
+    "loggers": {"mail.log": {"level": "WARNING"}},
 }
 
 # Messages live in a cookie, not the session: a plain reader never gets one.
@@ -244,3 +250,13 @@ if CAPTCHA_TEST_MODE and not DEBUG:
     raise ImproperlyConfigured("CAPTCHA_TEST_MODE must not be on when DJANGO_DEBUG is off.")
 
 RATELIMIT_USE_CACHE = "default"
+SUBSCRIPTION_LINK_RATE = env.str("SUBSCRIPTION_LINK_RATE", default="30/m")
+
+# Background work: django-tasks with its database backend; `manage.py run_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Outgoing mail: retried with exponential back-off (base, doubling up to an hour)
+# until it is MAIL_GIVE_UP_AFTER seconds old; a worker owns a claimed batch for
+# MAIL_CLAIM_SECONDS, after which a crashed worker's mail is retried.
+MAIL_RETRY_BASE_SECONDS = env.float("MAIL_RETRY_BASE_SECONDS", default=30)
+MAIL_GIVE_UP_AFTER = env.int("MAIL_GIVE_UP_AFTER", default=3 * 24 * 3600)
+MAIL_CLAIM_SECONDS = env.float("MAIL_CLAIM_SECONDS", default=60)

@@ -4,10 +4,12 @@ import re
 import pytest
 from captcha.models import CaptchaStore
 from django.core.cache import cache
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Tip
+from tests.mail_sink import MailSink
 
 SEED_SLUG = "drie-tips-voor-social-mediarichtlijnen"
 
@@ -102,3 +104,33 @@ def comment_form(client, settings):
 
 def post_url(article):
     return reverse("comments:form", args=[article.pk])
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """Mail goes over real SMTP to a local aiosmtpd server; the test reads what arrived."""
+    sink = MailSink().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def run_worker(settings, monkeypatch):
+    """Run the background worker in this process until no task is ready."""
+    settings.MAIL_RETRY_BASE_SECONDS = 0.05
+    # The worker closes "old" connections between tasks, which would close the
+    # test's own transaction; in this process there is only that one connection.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+    def run():
+        call_command("run_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+
+    return run

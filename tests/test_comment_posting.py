@@ -4,12 +4,13 @@ import time
 
 import pytest
 from captcha.models import CaptchaStore
-from django.core import mail, signing
+from django.core import signing
 from django.utils import timezone
 
 from comments.forms import FORM_TOKEN_SALT
-from comments.models import Comment
+from comments.models import Comment, OutgoingMail
 from tests.conftest import post_url
+from tests.mail_sink import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -219,30 +220,29 @@ def test_the_captcha_refresh_endpoint_gives_a_new_image(client):
 
 
 def test_moderators_are_emailed_about_new_comments(
-    client, seed_article, comment_form, settings, django_capture_on_commit_callbacks
+    client, seed_article, comment_form, settings, smtp_sink, run_worker
 ):
     settings.COMMENTS_MODERATOR_EMAILS = ["moderator@example.nl"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(post_url(seed_article), comment_form(seed_article))
+    client.post(post_url(seed_article), comment_form(seed_article))
+    run_worker()
     comment = Comment.objects.get(user_name="Petra de Vries")
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == ["moderator@example.nl"]
-    assert (
-        message.subject
-        == 'Nieuwe reactie van Petra de Vries op "Drie tips voor social mediarichtlijnen"'
+    [message] = smtp_sink.to("moderator@example.nl")
+    assert message["Subject"] == (
+        'Nieuwe reactie van Petra de Vries op "Drie tips voor social mediarichtlijnen"'
     )
-    assert f"/beheer/comments/comment/{comment.pk}/change/" in message.body
+    assert f"/beheer/comments/comment/{comment.pk}/change/" in text_of(message)
 
 
 def test_a_mail_failure_never_loses_the_comment(
-    client, seed_article, comment_form, settings, django_capture_on_commit_callbacks
+    client, seed_article, comment_form, settings, smtp_sink, run_worker
 ):
     settings.COMMENTS_MODERATOR_EMAILS = ["moderator@example.nl"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(post_url(seed_article), comment_form(seed_article))
+    smtp_sink.stop()
+    response = client.post(post_url(seed_article), comment_form(seed_article))
+    run_worker()
     assert response.status_code == 302
     assert Comment.objects.filter(user_name="Petra de Vries").exists()
+    mail = OutgoingMail.objects.get(to="moderator@example.nl")
+    assert mail.status == OutgoingMail.Status.PENDING
+    assert mail.attempts == 1
+    assert "Connection refused" in mail.last_error or "Errno" in mail.last_error

@@ -1,0 +1,102 @@
+"""The contents of the site's e-mails: Dutch text and HTML, with list headers."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from comments.models import OutgoingMail
+from comments.outbox import message_id_for
+from comments.subscriptions import absolute_url, confirm_url, manage_url, unsubscribe_url
+
+
+def reason_not_to_send(mail):
+    """Why a queued mail should no longer go out, or '' to send it."""
+    if mail.kind == OutgoingMail.Kind.NOTIFICATION:
+        if mail.comment is None or not mail.comment.is_visible:
+            return "The comment is no longer public."
+        if mail.subscription is None or not mail.subscription.is_confirmed:
+            return "The subscription is no longer confirmed."
+        if mail.subscription.scope == mail.subscription.Scope.NONE:
+            return "The subscriber unsubscribed."
+    if mail.kind == OutgoingMail.Kind.CONFIRMATION and mail.subscription is None:
+        return "The subscription no longer exists."
+    return ""
+
+
+def _article_thread_id(article):
+    return f"<article-{article.pk}@{urlsplit(settings.SITE_URL).hostname}>"
+
+
+def build_message(mail):
+    with translation.override(settings.LANGUAGE_CODE):
+        match mail.kind:
+            case OutgoingMail.Kind.NOTIFICATION:
+                return _notification(mail)
+            case OutgoingMail.Kind.CONFIRMATION:
+                return _confirmation(mail)
+            case OutgoingMail.Kind.MODERATION:
+                return _moderation(mail)
+    raise ValueError(f"Unknown mail kind {mail.kind!r}")
+
+
+def _message(mail, template, context, headers):
+    subject = render_to_string(f"discussion/email/{template}_subject.txt", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=render_to_string(f"discussion/email/{template}.txt", context),
+        to=[mail.to],
+        headers={"Message-ID": message_id_for(mail), **headers},
+    )
+    message.attach_alternative(
+        render_to_string(f"discussion/email/{template}.html", context), "text/html"
+    )
+    return message
+
+
+def _notification(mail):
+    comment, subscription = mail.comment, mail.subscription
+    article = subscription.article
+    stop_url = unsubscribe_url(subscription)
+    context = {
+        "article": article,
+        "comment": comment,
+        "comment_url": absolute_url(f"{article.get_absolute_url()}#c{comment.pk}"),
+        "manage_url": manage_url(subscription.email),
+        "unsubscribe_url": stop_url,
+        "site_name": settings.SITE_NAME,
+    }
+    thread = _article_thread_id(article)
+    headers = {
+        "List-Unsubscribe": f"<{stop_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": f"{article.title[:60]} <article-{article.pk}.{urlsplit(settings.SITE_URL).hostname}>",
+        "Auto-Submitted": "auto-generated",
+        "In-Reply-To": thread,
+        "References": thread,
+    }
+    return _message(mail, "notification", context, headers)
+
+
+def _confirmation(mail):
+    subscription = mail.subscription
+    context = {
+        "article": subscription.article,
+        "confirm_url": confirm_url(subscription),
+        "site_name": settings.SITE_NAME,
+    }
+    return _message(mail, "confirmation", context, {"Auto-Submitted": "auto-generated"})
+
+
+def _moderation(mail):
+    comment = mail.comment
+    context = {
+        "comment": comment,
+        "article": comment.content_object,
+        "admin_url": absolute_url(reverse("admin:comments_comment_change", args=[comment.pk])),
+        "site_name": settings.SITE_NAME,
+    }
+    return _message(mail, "moderation", context, {"Auto-Submitted": "auto-generated"})

@@ -1,0 +1,20 @@
+from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
+
+from comments.models import Comment, OutgoingMail
+from comments.outbox import schedule_delivery
+from comments.tasks import notify_subscribers
+
+
+class Command(DatabaseWorkerCommand):
+    help = (
+        "Run the background worker (django-tasks' db_worker) after queueing whatever an "
+        "interrupted worker left: notifications not yet fanned out, and mail not yet sent."
+    )
+
+    def handle(self, *args, **options):
+        pending_comments = Comment.objects.visible().filter(notifications_queued_at__isnull=True)
+        for comment_id in pending_comments.values_list("pk", flat=True):
+            notify_subscribers.enqueue(comment_id)
+        if OutgoingMail.objects.filter(status=OutgoingMail.Status.PENDING).exists():
+            schedule_delivery()
+        return super().handle(*args, **options)
