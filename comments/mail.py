@@ -13,6 +13,20 @@ from comments.outbox import message_id_for
 from comments.subscriptions import absolute_url, confirm_url, manage_url, unsubscribe_url
 
 
+class SiteEmail(EmailMultiAlternatives):
+    """Headers are folded at RFC 5322's 998 characters, not 78.
+
+    Python's compat32 policy, which Django 5.2 uses, encodes a long header with
+    no space in it (the List-Unsubscribe URL) as an RFC 2047 encoded-word that
+    mail programs do not read as a URL.
+    """
+
+    def message(self, *args, **kwargs):
+        message = super().message(*args, **kwargs)
+        message.policy = message.policy.clone(max_line_length=998)
+        return message
+
+
 def reason_not_to_send(mail):
     """Why a queued mail should no longer go out, or '' to send it."""
     if mail.kind == OutgoingMail.Kind.NOTIFICATION:
@@ -45,7 +59,7 @@ def build_message(mail):
 
 def _message(mail, template, context, headers):
     subject = render_to_string(f"discussion/email/{template}_subject.txt", context)
-    message = EmailMultiAlternatives(
+    message = SiteEmail(
         subject=" ".join(subject.split()),
         body=render_to_string(f"discussion/email/{template}.txt", context),
         to=[mail.to],
@@ -73,7 +87,7 @@ def _notification(mail):
     headers = {
         "List-Unsubscribe": f"<{stop_url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "List-Id": f"{article.title[:60]} <article-{article.pk}.{urlsplit(settings.SITE_URL).hostname}>",
+        "List-Id": f"<article-{article.pk}.{urlsplit(settings.SITE_URL).hostname}>",
         "Auto-Submitted": "auto-generated",
         "In-Reply-To": thread,
         "References": thread,

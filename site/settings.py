@@ -4,6 +4,7 @@ Development defaults are safe to run locally; with DJANGO_DEBUG off, the
 deployment-specific values must be given or the site refuses to start.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -101,8 +102,9 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not memory, so that the tests' worker and server processes share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    # A file, not memory, so that the tests' worker and server processes share it;
+    # one per test run, so that two runs never share one.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             # WAL lets readers work while one writer writes; IMMEDIATE takes the

@@ -1,0 +1,326 @@
+"""Following a discussion by e-mail, over real SMTP: opt-in, scopes, unsubscribe, delivery."""
+
+import re
+
+import pytest
+from django.core import signing
+from django.test import Client
+from django.urls import reverse
+
+from comments.models import Comment, OutgoingMail, Subscription
+from comments.moderation import approve_comments, remove_comments
+from comments.subscriptions import CONFIRM_SALT
+from tests.conftest import post_url
+from tests.mail_sink import html_of, text_of
+
+pytestmark = pytest.mark.django_db
+
+SUBSCRIBER = "volger@example.nl"
+
+
+def links_in(message):
+    return re.findall(r"https?://\S+", text_of(message))
+
+
+def path_of(url):
+    return re.sub(r"^https?://[^/]+", "", url)
+
+
+@pytest.fixture
+def post(client, comment_form):
+    """Post a comment as a reader; returns the new comment."""
+
+    def post(article, reply_to=None, **fields):
+        data = comment_form(article, reply_to=reply_to, **fields)
+        response = client.post(post_url(article), data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+        return Comment.objects.latest("pk")
+
+    return post
+
+
+@pytest.fixture
+def subscribe(client, post, smtp_sink, run_worker):
+    """Comment with the box ticked and confirm from the mail, like a reader."""
+
+    def subscribe(article, email=SUBSCRIBER, **fields):
+        comment = post(article, email=email, followup="on", **fields)
+        run_worker()
+        [confirmation] = smtp_sink.to(email)
+        confirm = next(link for link in links_in(confirmation) if "/bevestigen/" in link)
+        response = client.post(path_of(confirm))
+        assert "Aanmelding bevestigd" in response.content.decode()
+        smtp_sink.clear()
+        return comment
+
+    return subscribe
+
+
+def test_ticking_the_box_sends_one_confirmation_mail_and_nothing_else(
+    client, seed_article, post, smtp_sink, run_worker
+):
+    post(seed_article, email=SUBSCRIBER, followup="on")
+    run_worker()
+    [message] = smtp_sink.messages
+    assert message["To"] == SUBSCRIBER
+    assert message["Subject"] == (
+        'Bevestig dat u de reacties op "Drie tips voor social mediarichtlijnen" wilt volgen'
+    )
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert "/abonnement/bevestigen/" in text_of(message)
+    assert "/abonnement/bevestigen/" in html_of(message)
+    subscription = Subscription.objects.get(email=SUBSCRIBER)
+    assert not subscription.is_confirmed
+
+
+def test_nothing_arrives_before_confirmation(seed_article, post, smtp_sink, run_worker):
+    post(seed_article, email=SUBSCRIBER, followup="on")
+    run_worker()
+    smtp_sink.clear()
+    post(seed_article, name="Ander", email="ander@example.nl")
+    run_worker()
+    assert smtp_sink.to(SUBSCRIBER) == []
+
+
+def test_a_confirmed_subscriber_is_notified_of_new_comments(
+    seed_article, subscribe, post, smtp_sink, run_worker
+):
+    subscribe(seed_article)
+    new = post(
+        seed_article,
+        name="Bas Bakker",
+        email="bas@example.nl",
+        comment="Sterk verhaal <script>alert(1)</script>",
+    )
+    run_worker()
+    [message] = smtp_sink.to(SUBSCRIBER)
+    assert message["Subject"] == 'Nieuwe reactie op "Drie tips voor social mediarichtlijnen"'
+    text, html = text_of(message), html_of(message)
+    assert "Bas Bakker schreef een nieuwe reactie" in text
+    assert "Sterk verhaal alert(1)" in text
+    assert "<script>" not in html
+    assert f"{seed_article.get_absolute_url()}#c{new.pk}" in text
+    assert f"{seed_article.get_absolute_url()}#c{new.pk}" in html
+    unsubscribe = re.fullmatch(r"<(.+)>", message["List-Unsubscribe"]).group(1)
+    assert "/abonnement/afmelden/" in unsubscribe
+    assert unsubscribe in text
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["References"] == message["In-Reply-To"]
+    assert f"article-{seed_article.pk}@" in message["References"]
+    assert "/abonnement/beheren/" in text
+
+
+def test_notifications_of_one_article_share_a_thread(
+    seed_article, subscribe, post, smtp_sink, run_worker
+):
+    subscribe(seed_article)
+    post(seed_article, name="Een", email="een@example.nl")
+    post(seed_article, name="Twee", email="twee@example.nl")
+    run_worker()
+    first, second = smtp_sink.to(SUBSCRIBER)
+    assert first["References"] == second["References"]
+    assert first["Message-ID"] != second["Message-ID"]
+
+
+def test_no_notification_for_your_own_comment(seed_article, subscribe, post, smtp_sink, run_worker):
+    subscribe(seed_article)
+    post(seed_article, email=SUBSCRIBER.upper(), comment="Nog een gedachte van mij.")
+    run_worker()
+    assert smtp_sink.to(SUBSCRIBER) == []
+
+
+def test_scope_replies_only(client, seed_article, subscribe, post, smtp_sink, run_worker):
+    mine = subscribe(seed_article)
+    subscription = Subscription.objects.get(email=SUBSCRIBER)
+    subscription.scope = Subscription.Scope.REPLIES
+    subscription.save()
+    post(seed_article, name="Los", email="los@example.nl")
+    reply = post(seed_article, reply_to=mine, name="Antwoord", email="antwoord@example.nl")
+    run_worker()
+    [message] = smtp_sink.to(SUBSCRIBER)
+    assert f"#c{reply.pk}" in text_of(message)
+
+
+def test_one_click_unsubscribe_by_a_bare_post(seed_article, subscribe, post, smtp_sink, run_worker):
+    subscribe(seed_article)
+    post(seed_article, name="Een", email="een@example.nl")
+    run_worker()
+    [message] = smtp_sink.to(SUBSCRIBER)
+    url = re.fullmatch(r"<(.+)>", message["List-Unsubscribe"]).group(1)
+    mail_program = Client(enforce_csrf_checks=True)
+    response = mail_program.post(
+        path_of(url), "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert Subscription.objects.get(email=SUBSCRIBER).scope == Subscription.Scope.NONE
+    smtp_sink.clear()
+    post(seed_article, name="Twee", email="twee@example.nl")
+    run_worker()
+    assert smtp_sink.to(SUBSCRIBER) == []
+
+
+def test_a_get_on_any_mail_link_changes_nothing(
+    client, seed_article, post, smtp_sink, run_worker, subscribe
+):
+    post(seed_article, email="nieuw@example.nl", followup="on")
+    run_worker()
+    [confirmation] = smtp_sink.to("nieuw@example.nl")
+    for link in links_in(confirmation):
+        assert client.get(path_of(link)).status_code == 200
+    assert not Subscription.objects.get(email="nieuw@example.nl").is_confirmed
+
+    subscribe(seed_article)
+    post(seed_article, name="Een", email="een@example.nl")
+    run_worker()
+    [notification] = smtp_sink.to(SUBSCRIBER)
+    for link in links_in(notification):
+        response = client.get(path_of(link))
+        assert response.status_code == 200
+    subscription = Subscription.objects.get(email=SUBSCRIBER)
+    assert subscription.is_confirmed
+    assert subscription.scope == Subscription.Scope.ALL
+
+
+@pytest.mark.parametrize("route", ["confirm", "manage", "unsubscribe"])
+def test_tampered_links_get_a_clear_page(client, route):
+    token = signing.dumps({"s": 1, "e": "x@example.nl"}, salt="iets-anders")
+    url = reverse(f"comments:subscription-{route}", args=[token])
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 400
+        assert "Deze link is niet geldig." in response.content.decode()
+
+
+def test_an_expired_confirmation_link_gets_a_clear_page(
+    client, seed_article, post, smtp_sink, run_worker, monkeypatch
+):
+    post(seed_article, email=SUBSCRIBER, followup="on")
+    subscription = Subscription.objects.get(email=SUBSCRIBER)
+    token = signing.dumps({"s": subscription.pk, "e": SUBSCRIBER}, salt=CONFIRM_SALT)
+    monkeypatch.setattr("time.time", lambda real=__import__("time").time: real() + 8 * 86400)
+    response = client.post(reverse("comments:subscription-confirm", args=[token]))
+    assert response.status_code == 400
+    assert "Deze link is verlopen." in response.content.decode()
+    assert not Subscription.objects.get(pk=subscription.pk).is_confirmed
+
+
+def test_at_most_one_confirmation_mail_an_hour(
+    client, seed_article, post, smtp_sink, run_worker, comment_form
+):
+    for _ in range(3):
+        post(seed_article, email=SUBSCRIBER, followup="on")
+    follow = reverse("comments:follow", args=[seed_article.pk])
+    html = client.get(follow).content.decode()
+    key = re.search(r'name="captcha_0" value="([^"]+)"', html).group(1)
+    from captcha.models import CaptchaStore
+
+    client.post(
+        follow,
+        {
+            "email": SUBSCRIBER,
+            "captcha_0": key,
+            "captcha_1": CaptchaStore.objects.get(hashkey=key).response,
+        },
+    )
+    run_worker()
+    assert len(smtp_sink.to(SUBSCRIBER)) == 1
+
+
+def test_follow_without_commenting(client, seed_article, smtp_sink, run_worker):
+    follow = reverse("comments:follow", args=[seed_article.pk])
+    html = client.get(follow).content.decode()
+    assert "Volg deze discussie" in html
+    key = re.search(r'name="captcha_0" value="([^"]+)"', html).group(1)
+    from captcha.models import CaptchaStore
+
+    wrong = client.post(follow, {"email": SUBSCRIBER, "captcha_0": key, "captcha_1": "fout"})
+    assert "De code klopt niet." in wrong.content.decode()
+    html = wrong.content.decode()
+    key = re.search(r'name="captcha_0" value="([^"]+)"', html).group(1)
+    answer = CaptchaStore.objects.get(hashkey=key).response
+    response = client.post(follow, {"email": SUBSCRIBER, "captcha_0": key, "captcha_1": answer})
+    assert "Controleer uw e-mail" in response.content.decode()
+    run_worker()
+    assert len(smtp_sink.to(SUBSCRIBER)) == 1
+
+
+def test_the_manage_page_lists_and_changes_subscriptions_across_articles(
+    client, seed_article, make_article, subscribe, post, smtp_sink, run_worker
+):
+    other = make_article(title="Tweede artikel")
+    subscribe(seed_article)
+    subscribe(other)
+    post(seed_article, name="Een", email="een@example.nl")
+    run_worker()
+    [message] = smtp_sink.to(SUBSCRIBER)
+    manage = path_of(next(link for link in links_in(message) if "/beheren/" in link))
+    html = client.get(manage).content.decode()
+    assert "Drie tips voor social mediarichtlijnen" in html
+    assert "Tweede artikel" in html
+    subscriptions = {s.article_id: s for s in Subscription.objects.filter(email=SUBSCRIBER)}
+    response = client.post(
+        manage,
+        {
+            f"scope_{subscriptions[seed_article.pk].pk}": "replies",
+            f"scope_{subscriptions[other.pk].pk}": "none",
+        },
+    )
+    assert "Uw keuzes zijn opgeslagen." in response.content.decode()
+    scopes = dict(Subscription.objects.filter(email=SUBSCRIBER).values_list("article", "scope"))
+    assert scopes == {seed_article.pk: "replies", other.pk: "none"}
+
+
+def test_a_held_comment_notifies_only_after_approval(
+    seed_article, subscribe, post, smtp_sink, run_worker, settings
+):
+    subscribe(seed_article)
+    settings.COMMENTS_BLOCKED_WORDS = ["casino"]
+    held = post(seed_article, name="Twijfel", email="twijfel@example.nl", comment="Online casino")
+    run_worker()
+    assert smtp_sink.to(SUBSCRIBER) == []
+    approve_comments(Comment.objects.filter(pk=held.pk))
+    run_worker()
+    [message] = smtp_sink.to(SUBSCRIBER)
+    assert f"#c{held.pk}" in text_of(message)
+
+
+def test_a_comment_removed_before_sending_is_not_sent(
+    seed_article, subscribe, post, smtp_sink, run_worker
+):
+    subscribe(seed_article)
+    smtp_sink.stop()
+    bad = post(seed_article, name="Snel weg", email="weg@example.nl")
+    run_worker()  # fans out; SMTP is down so the mail waits
+    remove_comments(Comment.objects.filter(pk=bad.pk))
+    smtp_sink.start()
+    OutgoingMail.objects.update(next_attempt_at=OutgoingMail.objects.first().created_at)
+    run_worker()
+    assert smtp_sink.to(SUBSCRIBER) == []
+    assert OutgoingMail.objects.get(comment=bad).status == OutgoingMail.Status.CANCELLED
+
+
+def test_mail_survives_an_smtp_outage_and_arrives_exactly_once(
+    seed_article, subscribe, post, smtp_sink, run_worker, make_article
+):
+    subscribe(seed_article)
+    for number in range(4):
+        subscribe(seed_article, email=f"lezer{number}@example.nl")
+    smtp_sink.stop()
+    posted = [post(seed_article, name=f"Schrijver {n}", email=f"s{n}@example.nl") for n in range(3)]
+    run_worker()
+    waiting = OutgoingMail.objects.filter(comment__in=posted)
+    assert waiting.count() == 15
+    assert set(waiting.values_list("status", flat=True)) == {"pending"}
+    assert all(mail.attempts >= 1 and mail.last_error for mail in waiting)
+    smtp_sink.start()
+    deadline = __import__("time").monotonic() + 20
+    while waiting.filter(status="sent").count() < 15:
+        assert __import__("time").monotonic() < deadline, "mail was not retried"
+        run_worker()
+    notifications = [m for m in smtp_sink.messages if "#c" in text_of(m)]
+    received = [(m["To"], re.search(r"#c(\d+)", text_of(m)).group(1)) for m in notifications]
+    assert len(received) == 15
+    assert len(set(received)) == 15
+    assert {comment for _, comment in received} == {str(c.pk) for c in posted}
