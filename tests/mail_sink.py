@@ -1,5 +1,6 @@
 """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives."""
 
+import asyncio
 import email
 import socket
 import threading
@@ -15,13 +16,16 @@ def free_port():
 
 
 class MailSink:
-    def __init__(self, port=None):
+    def __init__(self, port=None, delay=0.0):
         self.port = port or free_port()
+        self.delay = delay  # seconds per message, to make a batch take a while
         self.messages = []
         self._lock = threading.Lock()
         self._controller = None
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
             self.messages.append(message)

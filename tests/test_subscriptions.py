@@ -1,8 +1,10 @@
 """Following a discussion by e-mail, over real SMTP: opt-in, scopes, unsubscribe, delivery."""
 
 import re
+import time
 
 import pytest
+from captcha.models import CaptchaStore
 from django.core import signing
 from django.test import Client
 from django.urls import reverse
@@ -199,7 +201,8 @@ def test_an_expired_confirmation_link_gets_a_clear_page(
     post(seed_article, email=SUBSCRIBER, followup="on")
     subscription = Subscription.objects.get(email=SUBSCRIBER)
     token = signing.dumps({"s": subscription.pk, "e": SUBSCRIBER}, salt=CONFIRM_SALT)
-    monkeypatch.setattr("time.time", lambda real=__import__("time").time: real() + 8 * 86400)
+    real_time = time.time
+    monkeypatch.setattr("time.time", lambda: real_time() + 8 * 86400)
     response = client.post(reverse("comments:subscription-confirm", args=[token]))
     assert response.status_code == 400
     assert "Deze link is verlopen." in response.content.decode()
@@ -214,8 +217,6 @@ def test_at_most_one_confirmation_mail_an_hour(
     follow = reverse("comments:follow", args=[seed_article.pk])
     html = client.get(follow).content.decode()
     key = re.search(r'name="captcha_0" value="([^"]+)"', html).group(1)
-    from captcha.models import CaptchaStore
-
     client.post(
         follow,
         {
@@ -233,8 +234,6 @@ def test_follow_without_commenting(client, seed_article, smtp_sink, run_worker):
     html = client.get(follow).content.decode()
     assert "Volg deze discussie" in html
     key = re.search(r'name="captcha_0" value="([^"]+)"', html).group(1)
-    from captcha.models import CaptchaStore
-
     wrong = client.post(follow, {"email": SUBSCRIBER, "captcha_0": key, "captcha_1": "fout"})
     assert "De code klopt niet." in wrong.content.decode()
     html = wrong.content.decode()
@@ -315,9 +314,9 @@ def test_mail_survives_an_smtp_outage_and_arrives_exactly_once(
     assert set(waiting.values_list("status", flat=True)) == {"pending"}
     assert all(mail.attempts >= 1 and mail.last_error for mail in waiting)
     smtp_sink.start()
-    deadline = __import__("time").monotonic() + 20
+    deadline = time.monotonic() + 20
     while waiting.filter(status="sent").count() < 15:
-        assert __import__("time").monotonic() < deadline, "mail was not retried"
+        assert time.monotonic() < deadline, "mail was not retried"
         run_worker()
     notifications = [m for m in smtp_sink.messages if "#c" in text_of(m)]
     received = [(m["To"], re.search(r"#c(\d+)", text_of(m)).group(1)) for m in notifications]

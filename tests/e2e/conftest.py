@@ -1,0 +1,154 @@
+"""Fixtures for the end-to-end tests: Debian's headless Chromium driven by Playwright.
+
+No Playwright browser download is used: the tests launch /usr/bin/chromium. Without
+it they are skipped on a developer's machine and fail in CI (the CI variable is set).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCALE = "nl-NL"
+DESKTOP = {"width": 1280, "height": 800}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SEED_SLUG = "drie-tips-voor-social-mediarichtlijnen"
+
+# live_server and sync Playwright share this process. Playwright's sync API keeps an
+# asyncio event loop running in the main thread, so Django would refuse the ORM
+# calls the tests make (reading a captcha's answer) with SynchronousOnlyOperation.
+# Nothing here is actually async, so allow them.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+@pytest.fixture(scope="session")
+def browser(django_db_setup):
+    """Headless Chromium for the whole session, started after the test database exists."""
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing: install Debian's chromium package (make browser)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; the browser tests must run in CI")
+        pytest.skip(reason)
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # While Playwright runs, this thread has a running event loop, and Django then keeps
+    # a second, empty set of database connections for "async" code. Go on using the
+    # connections the test database was set up with: only they carry the serialized
+    # seed data that serialized_rollback restores after each test's flush.
+    test_connections = {alias: connections[alias] for alias in connections}
+    with sync_playwright() as playwright:
+        for alias, connection in test_connections.items():
+            connections[alias] = connection
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class BrowserErrors(list):
+    """Uncaught script errors and console errors (CSP violations among them) on a page."""
+
+    def watch(self, page):
+        page.on("pageerror", lambda error: self.append(f"page error: {error}"))
+        page.on("console", self._console)
+        return page
+
+    def _console(self, message):
+        url = message.location.get("url", "")
+        # Chromium asks for /favicon.ico by itself; the site has none.
+        if message.type == "error" and not url.endswith("/favicon.ico"):
+            self.append(f"console: {message.text} ({url})")
+
+
+def _new_page(browser, live_server, errors, **options):
+    context = browser.new_context(
+        base_url=live_server.url, locale=LOCALE, viewport=DESKTOP, **options
+    )
+    return context, errors.watch(context.new_page())
+
+
+@pytest.fixture
+def browser_errors():
+    errors = BrowserErrors()
+    yield errors
+    assert not errors, "the browser reported errors:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def page(browser, live_server, browser_errors):
+    """A page with JavaScript, 1280 pixels wide, on the live server."""
+    context, new_page = _new_page(browser, live_server, browser_errors)
+    yield new_page
+    context.close()
+
+
+@pytest.fixture
+def nojs_page(browser, live_server, browser_errors):
+    """A page in a context with JavaScript disabled."""
+    context, new_page = _new_page(browser, live_server, browser_errors, java_script_enabled=False)
+    yield new_page
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def _comment_settings(settings):
+    """Post as fast and as often as the tests need; comments open, no moderator mail."""
+    settings.COMMENTS_MIN_FILL_SECONDS = 0
+    settings.COMMENTS_POST_RATE = "1000/m"
+    settings.COMMENTS_CLOSE_AFTER_DAYS = None
+    settings.COMMENTS_BLOCKED_WORDS = []
+    settings.COMMENTS_MODERATOR_EMAILS = []
+
+
+@pytest.fixture
+def seed_article(transactional_db):
+    """The first article, loaded by the data migration (kept by serialized_rollback)."""
+    from articles.models import Article
+
+    return Article.objects.get(slug=SEED_SLUG)
+
+
+@pytest.fixture
+def seed_comments(seed_article):
+    """The seed comments' primary keys by short name."""
+    from comments.models import Comment
+
+    comments = Comment.objects.for_article(seed_article).order_by("submit_date")
+    names = ["sonja", "laila", "jorie", "wilco", "wilco_reply"]
+    pks = [comment.pk for comment in comments]
+    assert len(pks) == len(names), "the seed article should have five comments"
+    return dict(zip(names, pks, strict=True))
+
+
+@pytest.fixture
+def captcha_answer():
+    """The answer to the captcha with this hashkey, read from the database."""
+    from captcha.models import CaptchaStore
+
+    def answer(hashkey):
+        return CaptchaStore.objects.get(hashkey=hashkey).response
+
+    return answer
+
+
+@pytest.fixture
+def screenshot():
+    """Save a full-page screenshot of a page in docs/screenshots/."""
+
+    def save(page, name):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / name
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
