@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -7,8 +8,9 @@ from django.utils.translation import ngettext
 from django_comments.models import Comment as PlainComment
 from django_comments_xtd.models import XtdComment
 
-from comments.models import Comment
+from comments.models import Comment, OutgoingMail, Subscription
 from comments.moderation import approve_comments, remove_comments
+from comments.outbox import schedule_delivery
 from comments.tasks import notify_subscribers
 
 # Only our model is moderated here; the base models' admins would show the same rows.
@@ -134,5 +136,57 @@ class CommentAdmin(admin.ModelAdmin):
         self.message_user(
             request,
             ngettext("%d comment marked as spam.", "%d comments marked as spam.", count) % count,
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["email", "article", "scope", "confirmed_at", "created_at"]
+    list_filter = ["scope", ("confirmed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "article__title"]
+    list_select_related = ["article"]
+    raw_id_fields = ["article"]
+    readonly_fields = ["confirmed_at", "confirmation_sent_at", "created_at", "updated_at"]
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    list_display = ["to", "kind", "status", "attempts", "next_attempt_at", "error", "created_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["to", "key"]
+    date_hierarchy = "created_at"
+    actions = ["retry_now"]
+    readonly_fields = [
+        "key",
+        "kind",
+        "to",
+        "comment",
+        "subscription",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "claimed_until",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("last error"))
+    def error(self, mail):
+        return Truncator(mail.last_error).chars(60)
+
+    @admin.action(description=_("Try to send the selected e-mails again now"))
+    def retry_now(self, request, queryset):
+        count = queryset.exclude(status=OutgoingMail.Status.SENT).update(
+            status=OutgoingMail.Status.PENDING, next_attempt_at=timezone.now(), claimed_until=None
+        )
+        schedule_delivery()
+        self.message_user(
+            request,
+            ngettext("%d e-mail queued again.", "%d e-mails queued again.", count) % count,
             messages.SUCCESS,
         )

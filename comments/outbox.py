@@ -9,6 +9,7 @@ may be in flight at the moment of a crash reaches mail programs as the same
 message if it is handed over again.
 """
 
+import contextlib
 import datetime
 import hashlib
 import logging
@@ -132,10 +133,8 @@ def send_due_mail(batch_size=100):
                     _mark_sent(mail)
                     sent += 1
         finally:
-            try:
+            with contextlib.suppress(Exception):  # a broken connection is closed already
                 smtp.close()
-            except Exception:  # noqa: S110 - a broken connection is already closed
-                pass
     schedule_next_attempt()
     return sent
 
