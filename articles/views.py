@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET, require_safe
 
 from articles.models import Article
@@ -47,3 +48,9 @@ def robots_txt(request):
         {"sitemap_url": settings.SITE_URL + "/sitemap.xml"},
         content_type="text/plain; charset=utf-8",
     )
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the real icon."""
+    return redirect(static("img/favicon.svg"), permanent=True)

@@ -2,7 +2,7 @@ import re
 import secrets
 import time
 
-from captcha.fields import CaptchaField
+from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.conf import settings
 from django.core import signing
@@ -86,6 +86,7 @@ class CommentForm(forms.Form):
     )
     captcha = CaptchaField(
         label=_("Code"),
+        widget=CaptchaTextInput(attrs={"aria-describedby": "captcha-help"}),
         help_text=_(
             "As an extra check, to make sure this is a comment typed by hand, copy the code "
             "below into the text field next to it. Can't read it?"

@@ -53,7 +53,7 @@ def comment_form(request, article_id):
         increment=True,
     ):
         form = CommentForm(article=article, initial=request.POST)
-        notice = _("You have posted several comments in a short time. Wait a minute and try again.")
+        notice = _("You have tried to post too often in a short time. Wait a minute and try again.")
         return _render_form(request, article, form, status=429, notice=notice)
 
     form = CommentForm(request.POST, article=article)

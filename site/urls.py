@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles.sitemaps import ArticleSitemap
-from articles.views import robots_txt
+from articles.views import favicon, robots_txt
 
 urlpatterns = [
     path("", include("articles.urls")),
@@ -22,6 +22,7 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", robots_txt, name="robots-txt"),
+    path("favicon.ico", favicon, name="favicon"),
     path("beheer/", admin.site.urls),
 ]
 

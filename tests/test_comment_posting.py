@@ -106,7 +106,7 @@ def test_posting_is_rate_limited_per_address(client, seed_article, comment_form,
     assert statuses == [302, 302, 429]
     response = client.post(post_url(seed_article), forms[2])
     html = page_text(response)
-    assert "U hebt in korte tijd meerdere reacties verstuurd." in html
+    assert "U hebt in korte tijd te vaak geprobeerd een reactie te plaatsen." in html
     assert "Goed punt, dank voor de tips." in html
     assert not Comment.objects.filter(user_name="Lezer 2").exists()
 

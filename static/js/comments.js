@@ -4,9 +4,27 @@
 (function () {
   "use strict";
 
-  function closeOpenForms() {
-    document.querySelectorAll(".comment__reply-slot").forEach(function (slot) {
-      slot.replaceChildren();
+  var KEPT_FIELDS = ["name", "email", "url", "comment", "followup"];
+
+  // Only one form is open at a time; what the reader typed moves to the new one.
+  function takeOverOpenForm(newForm) {
+    document.querySelectorAll(".comment__reply-slot form").forEach(function (oldForm) {
+      if (oldForm === newForm) {
+        return;
+      }
+      KEPT_FIELDS.forEach(function (name) {
+        var from = oldForm.elements[name];
+        var to = newForm.elements[name];
+        if (!from || !to) {
+          return;
+        }
+        if (from.type === "checkbox") {
+          to.checked = from.checked;
+        } else if (from.value) {
+          to.value = from.value;
+        }
+      });
+      oldForm.parentElement.replaceChildren();
     });
   }
 
@@ -21,9 +39,10 @@
     if (!response.ok) {
       return false;
     }
-    closeOpenForms();
     slot.innerHTML = await response.text();
-    var first = slot.querySelector("input:not([type=hidden]):not([tabindex='-1']), textarea");
+    var form = slot.querySelector("form");
+    takeOverOpenForm(form);
+    var first = form.querySelector("input:not([type=hidden]):not([tabindex='-1']), textarea");
     if (first) {
       first.focus();
     }

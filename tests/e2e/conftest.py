@@ -24,11 +24,16 @@ DESKTOP = {"width": 1280, "height": 800}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SEED_SLUG = "drie-tips-voor-social-mediarichtlijnen"
 
-# live_server and sync Playwright share this process. Playwright's sync API keeps an
-# asyncio event loop running in the main thread, so Django would refuse the ORM
-# calls the tests make (reading a captcha's answer) with SynchronousOnlyOperation.
-# Nothing here is actually async, so allow them.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the browser tests after all others (and after pytest-django's ordering).
+
+    Once Playwright has started, the main thread has a running asyncio event loop until
+    the session ends; no other test should run in that state. The browser tests also
+    leave the database empty (transactional tests flush it).
+    """
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
 
 
 @pytest.fixture(scope="session")
@@ -42,12 +47,16 @@ def browser(django_db_setup):
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    # While Playwright runs, this thread has a running event loop, and Django then keeps
-    # a second, empty set of database connections for "async" code. Go on using the
-    # connections the test database was set up with: only they carry the serialized
-    # seed data that serialized_rollback restores after each test's flush.
+    # live_server and sync Playwright share this process. Playwright's sync API keeps an
+    # asyncio event loop running in the main thread, so Django would refuse the ORM calls
+    # the tests make (reading a captcha's answer, setting up and flushing the database)
+    # with SynchronousOnlyOperation. Nothing here is actually async, so allow them.
+    # Django also keeps a second, empty set of connections for "async" code while a loop
+    # runs: go on using the connections the test database was set up with, as only they
+    # carry the serialized seed data that serialized_rollback restores after each flush.
     test_connections = {alias: connections[alias] for alias in connections}
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         for alias, connection in test_connections.items():
             connections[alias] = connection
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
