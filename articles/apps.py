@@ -1,7 +1,7 @@
 from urllib.parse import urlsplit
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,4 +22,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
+        from articles.page_cache import invalidate_pages
+
         post_migrate.connect(sync_current_site, sender=self)
+        for model in ("articles.Article", "articles.Tip"):
+            post_save.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model}-save")
+            post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model}-del")

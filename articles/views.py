@@ -5,10 +5,12 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_GET, require_safe
 
 from articles.models import Article
+from articles.page_cache import cache_page_for_anonymous_readers
 from comments.models import visible_comment_count
 
 
 @require_safe
+@cache_page_for_anonymous_readers
 def article_list(request):
     articles = (
         Article.objects.published()
@@ -20,6 +22,7 @@ def article_list(request):
 
 
 @require_safe
+@cache_page_for_anonymous_readers
 def article_detail(request, year, month, day, slug):
     article = get_object_or_404(
         Article.objects.visible_to(request.user)

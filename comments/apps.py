@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,6 +10,12 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from django_comments_xtd.models import publish_or_unpublish_on_pre_save
+
+        from articles.page_cache import invalidate_pages
+
+        # A comment saved or deleted changes the article page and the listing's counts.
+        post_save.connect(invalidate_pages, sender="comments.Comment", dispatch_uid="pages-c-save")
+        post_delete.connect(invalidate_pages, sender="comments.Comment", dispatch_uid="pages-c-del")
 
         # django-comments-xtd unpublishes every reply when a comment is removed;
         # we keep the replies and show the removed comment as a placeholder.

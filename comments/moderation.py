@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.db.models import Q
 
+from articles.page_cache import invalidate_pages
 from comments.tasks import notify_subscribers
 
 
@@ -19,6 +20,7 @@ def approve_comments(queryset):
         )
         for comment_id in ids:
             notify_subscribers.enqueue(comment_id)
+    invalidate_pages()  # update() sends no save signals
     return count
 
 
@@ -30,4 +32,6 @@ def remove_comments(queryset, *, spam=False):
     changes = {"is_removed": True}
     if spam:
         changes["is_spam"] = True
-    return queryset.update(**changes)
+    count = queryset.update(**changes)
+    invalidate_pages()  # update() sends no save signals
+    return count

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from articles.page_cache import invalidate_pages
 from comments.models import Comment
 from comments.rendering import render_comment_html
 
@@ -17,4 +18,5 @@ class Command(BaseCommand):
                 if html != comment.comment_html:
                     Comment.objects.filter(pk=comment.pk).update(comment_html=html)
                     changed += 1
+        invalidate_pages()
         self.stdout.write(f"Rendered {comments.count()} comments again; {changed} changed.")
