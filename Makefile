@@ -5,18 +5,18 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check messages browser clean
+.PHONY: run test lint check messages browser clean constraints audit serve-prod
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -e . -c constraints.txt
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]" -c constraints.txt
 	@touch $@ $(VENV)/.installed
 
 ## Serve the site with its seed content on the embedded SQLite database, with the
@@ -51,5 +51,23 @@ messages: $(VENV)/.installed
 	$(BIN)/python manage.py makemessages --locale nl --locale en --ignore .venv --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore .venv
 
+## Pin the versions again after changing dependencies in pyproject.toml.
+constraints:
+	rm -rf .venv-pin && $(PYTHON) -m venv .venv-pin
+	.venv-pin/bin/pip install --quiet -e ".[test]"
+	{ echo "# Pinned versions of every dependency (the test extras included), so that installs are"; \
+	  echo "# reproducible. Regenerate after changing pyproject.toml: make constraints"; \
+	  .venv-pin/bin/pip freeze --exclude-editable | grep -v '^-e'; } > constraints.txt
+	rm -rf .venv-pin
+
+## Known vulnerabilities in the pinned dependencies.
+audit: $(VENV)/.installed-test
+	$(BIN)/pip-audit --requirement constraints.txt --disable-pip --no-deps --progress-spinner off
+
 clean:
 	rm -rf $(VENV) staticfiles
+
+## The production profile on this machine: nginx (micro-cache) on 127.0.0.1:8080 in front of
+## two gunicorn app servers, PostgreSQL, Redis and the mail worker (see deploy/serve-prod).
+serve-prod: $(VENV)/.installed
+	deploy/serve-prod

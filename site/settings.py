@@ -59,12 +59,14 @@ INSTALLED_APPS = [
     "captcha",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "articles",
     "comments",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -75,7 +77,21 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# django-axes throttles admin log-ins: after 5 failures for a username from one
+# address, that pair waits an hour.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "axes_locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 # Lets templates/ override widget templates (the captcha's).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
@@ -200,6 +216,22 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     },
 }
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    ]
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -224,7 +256,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     # aiosmtpd (the tests' SMTP server) logs every connection at INFO.
-    "loggers": {"mail.log": {"level": "WARNING"}},
+    "loggers": {"mail.log": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Messages live in a cookie, not the session: a plain reader never gets one.
@@ -263,6 +295,7 @@ if CAPTCHA_TEST_MODE and not DEBUG:
     raise ImproperlyConfigured("CAPTCHA_TEST_MODE must not be on when DJANGO_DEBUG is off.")
 
 RATELIMIT_USE_CACHE = "default"
+CAPTCHA_REFRESH_RATE = env.str("CAPTCHA_REFRESH_RATE", default="20/m")
 SUBSCRIPTION_LINK_RATE = env.str("SUBSCRIPTION_LINK_RATE", default="30/m")
 
 # Background work: django-tasks with its database backend; `manage.py run_worker`.

@@ -5,10 +5,13 @@ from django.views.generic import TemplateView
 
 from articles.sitemaps import ArticleSitemap
 from articles.views import favicon, robots_txt
+from comments.captcha_views import rate_limited_captcha_refresh
 
 urlpatterns = [
     path("", include("articles.urls")),
     path("", include("comments.urls")),
+    # Ahead of captcha.urls: the same refresh, with a rate limit.
+    path("captcha/refresh/", rate_limited_captcha_refresh, name="captcha-refresh"),
     path("captcha/", include("captcha.urls")),
     path(
         "nieuwsbrief/",
