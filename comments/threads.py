@@ -9,6 +9,11 @@ so the template needs no recursion.
 
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
 
 @dataclass
 class ThreadEntry:
@@ -17,6 +22,8 @@ class ThreadEntry:
     is_placeholder: bool = False
     opens_replies: bool = False
     closes: list = field(default_factory=list)  # one item per nested list closed after it
+    time_iso: str = ""
+    time_shown: str = ""  # as on the original site: 10-05-2012 10:48
 
 
 def lay_out_threads(comments):
@@ -42,8 +49,13 @@ def lay_out_threads(comments):
     entries = []
     for index, comment in enumerate(kept):
         next_level = kept[index + 1].level if index + 1 < len(kept) else 0
+        local = timezone.localtime(comment.submit_date)
         entry = ThreadEntry(
-            comment=comment, depth=comment.level, is_placeholder=not comment.is_visible
+            comment=comment,
+            depth=comment.level,
+            is_placeholder=not comment.is_visible,
+            time_iso=local.isoformat(),
+            time_shown=local.strftime("%d-%m-%Y %H:%M"),
         )
         if next_level > comment.level:
             entry.opens_replies = True
@@ -51,3 +63,81 @@ def lay_out_threads(comments):
             entry.closes = list(range(comment.level - next_level))
         entries.append(entry)
     return entries
+
+
+def render_threads_html(entries, *, reply_url, can_reply):
+    """The nested <ol> of comments as HTML.
+
+    Built in Python rather than in a template loop: a 1,000-comment discussion
+    renders in a few milliseconds instead of a quarter of a second. The texts are
+    sanitised HTML stored with each comment; everything else is escaped here.
+    """
+    removed = _("This comment has been removed.")
+    reply_word, to_word = _("Reply"), _("to")
+    parts = []
+    for entry in entries:
+        comment = entry.comment
+        classes = "comment"
+        if entry.is_placeholder:
+            classes += " comment--removed"
+        if comment.badge:
+            classes += f" comment--{comment.badge}"
+        parts.append(format_html('<li class="{}" id="c{}">', classes, comment.pk))
+        if entry.is_placeholder:
+            parts.append(format_html('<p class="comment__removed">{}</p>', removed))
+        else:
+            parts.append(_comment_body(entry, reply_url, can_reply, removed, reply_word, to_word))
+        if entry.opens_replies:
+            parts.append('<ol class="comments comments--replies">')
+        else:
+            parts.append("</li>" + "</ol></li>" * len(entry.closes))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped or pre-sanitised
+
+
+def _comment_body(entry, reply_url, can_reply, removed, reply_word, to_word):
+    comment = entry.comment
+    if comment.user_url:
+        name = format_html(
+            '<a href="{}" rel="nofollow ugc noopener">{}</a>', comment.user_url, comment.user_name
+        )
+    else:
+        name = conditional_escape(comment.user_name)
+    badge = (
+        format_html('<span class="comment__badge">{}</span>', comment.get_badge_display())
+        if comment.badge
+        else ""
+    )
+    text = (
+        mark_safe(comment.comment_html)  # noqa: S308 - sanitised by bleach when saved
+        if comment.comment_html
+        else format_html('<p class="comment__removed">{}</p>', removed)
+    )
+    actions = ""
+    if can_reply and comment.comment_html:
+        actions = format_html(
+            '<p class="comment__actions"><a class="comment__reply" href="{}?op={}" '
+            'data-reply-to="{}">{}<span class="visually-hidden"> {} {}</span></a></p>'
+            '<div class="comment__reply-slot" id="reply-slot-{}"></div>',
+            reply_url,
+            comment.pk,
+            comment.pk,
+            reply_word,
+            to_word,
+            comment.user_name,
+            comment.pk,
+        )
+    return format_html(
+        '<article class="comment__body" aria-labelledby="c{}-naam">'
+        '<header class="comment__header"><span class="comment__author" id="c{}-naam">{}</span>'
+        '{}<a class="comment__permalink" href="#c{}"><time datetime="{}">{}</time></a></header>'
+        '<div class="comment__text">{}</div>{}</article>',
+        comment.pk,
+        comment.pk,
+        name,
+        badge,
+        comment.pk,
+        entry.time_iso,
+        entry.time_shown,
+        text,
+        actions,
+    )

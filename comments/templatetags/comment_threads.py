@@ -1,10 +1,11 @@
 from dataclasses import dataclass
 
 from django import template
+from django.urls import reverse
 
 from comments.models import Comment
 from comments.posting import comments_are_open
-from comments.threads import lay_out_threads
+from comments.threads import lay_out_threads, render_threads_html
 
 register = template.Library()
 
@@ -25,7 +26,7 @@ DISPLAYED_FIELDS = [
 
 @dataclass
 class Discussion:
-    entries: list
+    threads_html: str
     count: int
     is_open: bool
 
@@ -37,8 +38,13 @@ def article_discussion(article):
         Comment.objects.for_article(article).only(*DISPLAYED_FIELDS).order_by("thread_id", "order")
     )
     entries = lay_out_threads(comments)
+    is_open = comments_are_open(article)
     return Discussion(
-        entries=entries,
+        threads_html=render_threads_html(
+            entries,
+            reply_url=reverse("comments:form", args=[article.pk]),
+            can_reply=is_open,
+        ),
         count=sum(1 for entry in entries if not entry.is_placeholder),
-        is_open=comments_are_open(article),
+        is_open=is_open,
     )
