@@ -15,10 +15,11 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Min
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.http import http_date
 
 VERSION_KEY = "pages:version"
@@ -26,17 +27,24 @@ PAGE_TIMEOUT = 300  # seconds; versions make staleness impossible, this only fre
 SHARED_CACHE_CONTROL = {"public": True, "max_age": 0, "s_maxage": 1, "stale_while_revalidate": 30}
 
 
-def invalidate_pages(**kwargs):
-    """Make every cached page stale (signal receivers pass keyword arguments)."""
+def _bump_version():
     cache.set(VERSION_KEY, time.time_ns(), None)
 
 
-def _current_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = time.time_ns()
-        cache.add(VERSION_KEY, version, None)
-    return version
+def invalidate_pages(**kwargs):
+    """Make every cached page stale (signal receivers pass keyword arguments).
+
+    Once now, and once more when the transaction commits: a page rendered in
+    between, before the change was visible to other connections, is dropped too.
+    """
+    _bump_version()
+    transaction.on_commit(_bump_version)
+
+
+def _start_versions():
+    version = time.time_ns()
+    cache.add(VERSION_KEY, version, None)
+    return cache.get(VERSION_KEY, version)
 
 
 def is_anonymous_reader(request):
@@ -58,6 +66,7 @@ def _next_publication():
 def _response_from(entry):
     response = HttpResponse(entry["body"], content_type=entry["content_type"])
     response["Last-Modified"] = http_date(entry["made_at"])
+    response["ETag"] = entry["etag"]
     return response
 
 
@@ -71,8 +80,9 @@ def cache_page_for_anonymous_readers(view):
             return response
 
         key = f"pages:{request.get_full_path()}"
-        version = _current_version()
-        entry = cache.get(key)
+        found = cache.get_many([VERSION_KEY, key])  # one round trip to the cache
+        version = found.get(VERSION_KEY) or _start_versions()
+        entry = found.get(key)
         now = time.time()
         if entry and entry["version"] == version and entry["valid_until"] > now:
             response = _response_from(entry)
@@ -83,15 +93,17 @@ def cache_page_for_anonymous_readers(view):
                 valid_until = now + PAGE_TIMEOUT
                 if next_publication is not None:
                     valid_until = min(valid_until, next_publication.timestamp())
+                response["Last-Modified"] = http_date(now)
+                set_response_etag(response)
                 entry = {
                     "version": version,
                     "valid_until": valid_until,
                     "made_at": now,
                     "body": response.content,
                     "content_type": response["Content-Type"],
+                    "etag": response["ETag"],
                 }
                 cache.set(key, entry, PAGE_TIMEOUT)
-                response["Last-Modified"] = http_date(now)
         patch_cache_control(response, **SHARED_CACHE_CONTROL)
         patch_vary_headers(response, ["Cookie"])
         return response
