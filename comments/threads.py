@@ -73,7 +73,7 @@ def render_threads_html(entries, *, reply_url, can_reply):
     sanitised HTML stored with each comment; everything else is escaped here.
     """
     removed = _("This comment has been removed.")
-    reply_word, to_word = _("Reply"), _("to")
+    reply_word, reply_to = _("Reply"), _("to %(name)s")
     parts = []
     for entry in entries:
         comment = entry.comment
@@ -86,7 +86,7 @@ def render_threads_html(entries, *, reply_url, can_reply):
         if entry.is_placeholder:
             parts.append(format_html('<p class="comment__removed">{}</p>', removed))
         else:
-            parts.append(_comment_body(entry, reply_url, can_reply, removed, reply_word, to_word))
+            parts.append(_comment_body(entry, reply_url, can_reply, removed, reply_word, reply_to))
         if entry.opens_replies:
             parts.append('<ol class="comments comments--replies">')
         else:
@@ -94,7 +94,7 @@ def render_threads_html(entries, *, reply_url, can_reply):
     return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped or pre-sanitised
 
 
-def _comment_body(entry, reply_url, can_reply, removed, reply_word, to_word):
+def _comment_body(entry, reply_url, can_reply, removed, reply_word, reply_to):
     comment = entry.comment
     if comment.user_url:
         name = format_html(
@@ -116,14 +116,13 @@ def _comment_body(entry, reply_url, can_reply, removed, reply_word, to_word):
     if can_reply and comment.comment_html:
         actions = format_html(
             '<p class="comment__actions"><a class="comment__reply" href="{}?op={}" '
-            'data-reply-to="{}">{}<span class="visually-hidden"> {} {}</span></a></p>'
+            'data-reply-to="{}">{}<span class="visually-hidden"> {}</span></a></p>'
             '<div class="comment__reply-slot" id="reply-slot-{}"></div>',
             reply_url,
             comment.pk,
             comment.pk,
             reply_word,
-            to_word,
-            comment.user_name,
+            reply_to % {"name": comment.user_name},
             comment.pk,
         )
     return format_html(

@@ -251,3 +251,8 @@ def test_rerender_comments_applies_a_changed_allow_list(seed_article, monkeypatc
     laila.refresh_from_db()
     assert laila.comment_html == rendering.render_comment_html(laila.comment)
     assert "1 changed" in capsys.readouterr().out
+
+
+def test_reply_links_name_the_comment_for_screen_readers(client, seed_article):
+    html = client.get(seed_article.get_absolute_url()).content.decode()
+    assert 'Reageren<span class="visually-hidden"> op Laila Simonis</span>' in html

@@ -1,0 +1,222 @@
+"""A reader follows the seed article's discussion by e-mail, from ticking the box to leaving.
+
+The site runs on the live server, the mail goes over real SMTP to a local aiosmtpd sink
+(`smtp_sink`), and the worker runs in this process (`run_worker`) whenever the test wants
+the queued mail sent. Every link is taken from a received mail and opened in Chromium.
+"""
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.mail_sink import text_of
+
+# serialized_rollback: a transactional test empties the database afterwards; this
+# restores the article and comments loaded by the data migrations before each test.
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+ARTICLE_PATH = "/nieuws/2012/05/10/drie-tips-voor-social-mediarichtlijnen/"
+ARTICLE_TITLE = "Drie tips voor social mediarichtlijnen"
+SUBSCRIBER = "volger@example.nl"
+FOLLOW_BOX = "Ik wil bericht per e-mail ontvangen als er meer reacties op dit artikel verschijnen."
+POST_COMMENT = "Reactie plaatsen"
+THANKS = "Bedankt voor uw reactie."
+SCOPES = [
+    "alle nieuwe reacties op het artikel",
+    "alleen antwoorden op mijn reacties",
+    "niets",
+]
+MAIL_TIMEOUT = 10  # seconds to wait for a mail that should arrive
+
+
+@pytest.fixture(autouse=True)
+def _fast_comments(settings):
+    settings.COMMENTS_MIN_FILL_SECONDS = 0
+    settings.COMMENTS_POST_RATE = "1000/m"
+
+
+@pytest.fixture
+def site_url(settings, live_server):
+    """Links in mails point at the live server, so the browser can follow them as they are."""
+    settings.SITE_URL = live_server.url
+    return live_server.url
+
+
+@pytest.fixture
+def new_visitor(browser, live_server, browser_errors):
+    """Open a page in a fresh browser context: another visitor, with no cookies of its own."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(
+            base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 800}
+        )
+        contexts.append(context)
+        return browser_errors.watch(context.new_page())
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def deliver(smtp_sink, run_worker):
+    """Run the worker until `count` mails have arrived for an address (or time is up)."""
+
+    def deliver(address, count):
+        deadline = time.monotonic() + MAIL_TIMEOUT
+        while True:
+            run_worker()
+            received = smtp_sink.to(address)
+            if len(received) >= count or time.monotonic() > deadline:
+                break
+        assert len(received) == count, [m["Subject"] for m in received]
+        return received
+
+    return deliver
+
+
+def link_in(message, path):
+    """The one link in the mail's text whose URL contains `path`."""
+    [link] = [url for url in re.findall(r"https?://\S+", text_of(message)) if path in url]
+    return link
+
+
+def post_comment(form, captcha_answer, *, name, email, text, follow=False):
+    expect(form).to_be_visible()
+    form.locator("#id_name").fill(name)
+    form.locator("#id_email").fill(email)
+    form.locator("#id_comment").fill(text)
+    if follow:
+        form.get_by_label(FOLLOW_BOX).check()
+    key = form.locator("input[name='captcha_0']").input_value()
+    form.locator("input[name='captcha_1']").fill(captcha_answer(key))
+    form.get_by_role("button", name=POST_COMMENT).click()
+
+
+def posted_comment_pk(page):
+    """The comment the success redirect points at (article URL + #c<pk>)."""
+    expect(page.locator(".messages")).to_contain_text(THANKS)
+    expect(page).to_have_url(re.compile(re.escape(ARTICLE_PATH) + r"#c\d+$"))
+    return int(page.url.rsplit("#c", 1)[1])
+
+
+def test_follow_confirm_notify_and_unsubscribe(
+    page, new_visitor, site_url, seed_comments, captcha_answer, smtp_sink, deliver
+):
+    from comments.models import Comment, OutgoingMail, Subscription
+
+    # 1. A reader replies to Laila Simonis with the box ticked.
+    laila = seed_comments["laila"]
+    page.goto(ARTICLE_PATH)
+    page.locator(f'a.comment__reply[data-reply-to="{laila}"]').click()
+    form = page.locator(f"#reply-slot-{laila} form.comment-form")
+    expect(form.locator(".comment-form__context")).to_have_text("Uw reactie op Laila Simonis")
+    reply_text = "Mooie tips, Laila. Ik volg de discussie graag."
+    post_comment(
+        form, captcha_answer, name="Vera Volger", email=SUBSCRIBER, text=reply_text, follow=True
+    )
+    reply_pk = posted_comment_pk(page)
+    reply = page.locator(f"li#c{laila} > ol.comments--replies > li#c{reply_pk}")
+    expect(reply.locator(".comment__author")).to_have_text("Vera Volger")
+    expect(reply.locator(".comment__text")).to_contain_text(reply_text)
+    subscription = Subscription.objects.get(email=SUBSCRIBER)
+    assert not subscription.is_confirmed
+
+    # 2. The confirmation mail arrives; its link opens a page that changes nothing until
+    # its button is pressed.
+    [confirmation] = deliver(SUBSCRIBER, 1)
+    assert confirmation["Subject"] == (
+        f'Bevestig dat u de reacties op "{ARTICLE_TITLE}" wilt volgen'
+    )
+    page.goto(link_in(confirmation, "/abonnement/bevestigen/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bevestig uw aanmelding")
+    expect(page.locator("main")).to_contain_text(SUBSCRIBER)
+    subscription.refresh_from_db()
+    assert not subscription.is_confirmed, "opening the link alone must not confirm"
+    page.get_by_role("button", name="Ja, bevestigen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aanmelding bevestigd")
+    subscription.refresh_from_db()
+    assert subscription.is_confirmed
+    assert subscription.scope == Subscription.Scope.ALL
+
+    # 3. Another visitor writes a new comment; the follower hears about it.
+    other = new_visitor()
+    other.goto(ARTICLE_PATH)
+    other.get_by_role("link", name="Schrijf een reactie").click()
+    other_text = "Wij laten de richtlijnen elk jaar opnieuw lezen door het hele team."
+    post_comment(
+        other.locator("#reply-slot- form.comment-form"),
+        captcha_answer,
+        name="Bram Bos",
+        email="bram@example.nl",
+        text=other_text,
+    )
+    other_pk = posted_comment_pk(other)
+    expect(other.locator(f"#reacties > ol.comments > li#c{other_pk}")).to_contain_text(other_text)
+
+    _, notification = deliver(SUBSCRIBER, 2)
+    assert notification["Subject"] == f'Nieuwe reactie op "{ARTICLE_TITLE}"'
+    text = " ".join(text_of(notification).split())
+    assert f'Bram Bos schreef een nieuwe reactie op "{ARTICLE_TITLE}":' in text
+    assert other_text in text
+    comment_link = link_in(notification, f"#c{other_pk}")
+    assert comment_link == f"{site_url}{ARTICLE_PATH}#c{other_pk}"
+    page.goto(comment_link)
+    comment = page.locator(f"li#c{other_pk}")
+    expect(comment.locator(".comment__author")).to_have_text("Bram Bos")
+    expect(comment.locator(".comment__text")).to_contain_text(other_text)
+    expect(comment).to_be_in_viewport()
+
+    # 4. One-click unsubscribe (RFC 8058) the way a mail program does it: a bare POST to
+    # the List-Unsubscribe URL, without cookies or CSRF token.
+    assert notification["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe_url = re.fullmatch(r"<(.+)>", notification["List-Unsubscribe"]).group(1)
+    assert unsubscribe_url in text_of(notification)
+    mail_program = new_visitor().request
+    response = mail_program.post(
+        unsubscribe_url,
+        data="List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        max_redirects=0,
+    )
+    assert response.status == 200, response.text()[:2000]
+    assert "set-cookie" not in response.headers
+    subscription.refresh_from_db()
+    assert subscription.scope == Subscription.Scope.NONE
+
+    third = new_visitor()
+    third.goto(ARTICLE_PATH)
+    third.get_by_role("link", name="Schrijf een reactie").click()
+    post_comment(
+        third.locator("#reply-slot- form.comment-form"),
+        captcha_answer,
+        name="Cor de Wit",
+        email="cor@example.nl",
+        text="Goed dat dit onderwerp aandacht krijgt.",
+    )
+    third_pk = posted_comment_pk(third)
+    deliver(SUBSCRIBER, 2)  # runs the worker: nothing more for the follower
+    assert Comment.objects.get(pk=third_pk).notifications_queued_at is not None
+    assert not OutgoingMail.objects.filter(comment_id=third_pk).exists()
+    assert len(smtp_sink.to(SUBSCRIBER)) == 2
+
+    # 5. The notification's manage link lists the article with its three choices, and
+    # opening it changes nothing either.
+    page.goto(link_in(notification, "/abonnement/beheren/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Uw abonnementen")
+    expect(page.locator("main")).to_contain_text(f"E-mail over nieuwe reacties voor {SUBSCRIBER}.")
+    choices = page.get_by_role("group", name=ARTICLE_TITLE)
+    expect(choices.get_by_role("radio")).to_have_count(3)
+    for scope in SCOPES:
+        expect(choices.get_by_role("radio", name=scope, exact=True)).to_be_visible()
+    expect(choices.get_by_role("radio", name="niets", exact=True)).to_be_checked()
+    expect(page.get_by_role("button", name="Mijn keuzes opslaan")).to_be_visible()
+    subscription.refresh_from_db()
+    assert subscription.scope == Subscription.Scope.NONE
+    assert subscription.is_confirmed
