@@ -146,9 +146,10 @@ class CommentForm(forms.Form):
         return parent_id
 
     def _visible_parent(self, parent_id):
-        if not str(parent_id or "").isdigit():
+        # ASCII digits only, within a database integer: "²" and 10**30 are no comment ids.
+        if not re.fullmatch(r"[0-9]{1,18}", str(parent_id or "")):
             return None
-        return Comment.objects.for_article(self.article).visible().filter(pk=parent_id).first()
+        return Comment.objects.for_article(self.article).visible().filter(pk=int(parent_id)).first()
 
     def clean(self):
         cleaned = super().clean()
