@@ -23,6 +23,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers, set_resp
 from django.utils.http import http_date
 
 VERSION_KEY = "pages:version"
+# Part of every page key: a deploy that changes what an entry holds starts afresh.
+ENTRY_FORMAT = 2
 PAGE_TIMEOUT = 300  # seconds; versions make staleness impossible, this only frees memory
 SHARED_CACHE_CONTROL = {"public": True, "max_age": 0, "s_maxage": 1, "stale_while_revalidate": 30}
 
@@ -79,7 +81,7 @@ def cache_page_for_anonymous_readers(view):
             patch_vary_headers(response, ["Cookie"])
             return response
 
-        key = f"pages:{request.get_full_path()}"
+        key = f"pages:{ENTRY_FORMAT}:{request.get_full_path()}"
         found = cache.get_many([VERSION_KEY, key])  # one round trip to the cache
         version = found.get(VERSION_KEY) or _start_versions()
         entry = found.get(key)

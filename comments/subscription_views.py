@@ -6,6 +6,7 @@ unsubscribe accepts a bare POST (RFC 8058) without cookie or CSRF token.
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
@@ -43,6 +44,7 @@ def _limited(request, group):
     )
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def follow(request, article_id):
     article = get_object_or_404(Article.objects.published(), pk=article_id)
@@ -55,6 +57,7 @@ def follow(request, article_id):
     )
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
     try:
@@ -78,6 +81,7 @@ def confirm(request, token):
     )
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def manage(request, token):
     try:
@@ -98,6 +102,7 @@ def manage(request, token):
 
 
 @csrf_exempt  # RFC 8058 one-click: mail programs POST without cookies or tokens.
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe_view(request, token):
     try:

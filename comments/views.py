@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
@@ -9,6 +10,7 @@ from articles.models import Article
 from comments.forms import CommentForm, read_form_token
 from comments.models import Comment
 from comments.posting import comments_are_open, post_comment
+from config.client_ip import client_ip
 
 # The "Klik hier om de code te wijzigen" button's name: without JavaScript it
 # posts the form, which comes back with the reader's text and a new code.
@@ -23,6 +25,7 @@ def _render_form(request, article, form, *, status=200, notice=None):
     return render(request, template, context, status=status)
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def comment_form(request, article_id):
     """The comment form: fetched by the article page's script, or a page of its own."""
@@ -71,7 +74,7 @@ def comment_form(request, article_id):
         followup=data["followup"],
         submission_key=form.token["k"],
         user=request.user,
-        ip_address=request.META.get("REMOTE_ADDR"),
+        ip_address=client_ip(request) or None,
     )
     if posted.is_held:
         messages.info(

@@ -295,6 +295,10 @@ if CAPTCHA_TEST_MODE and not DEBUG:
     raise ImproperlyConfigured("CAPTCHA_TEST_MODE must not be on when DJANGO_DEBUG is off.")
 
 RATELIMIT_USE_CACHE = "default"
+# Behind a reverse proxy that sets it (nginx: X-Real-IP), e.g. CLIENT_IP_HEADER=HTTP_X_REAL_IP.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+RATELIMIT_IP_META_KEY = "config.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 CAPTCHA_REFRESH_RATE = env.str("CAPTCHA_REFRESH_RATE", default="20/m")
 SUBSCRIPTION_LINK_RATE = env.str("SUBSCRIPTION_LINK_RATE", default="30/m")
 

@@ -129,3 +129,15 @@ def test_subscription_links_are_rate_limited(client, seed_article, settings, rou
     statuses = [client.post(path).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     assert "Een ogenblik geduld" in client.post(path).content.decode()
+
+
+def test_behind_a_proxy_limits_apply_per_reader_not_per_proxy(client, settings):
+    settings.CAPTCHA_REFRESH_RATE = "2/m"
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    ajax = {"X-Requested-With": "XMLHttpRequest"}
+
+    def refresh(address):
+        return client.get("/captcha/refresh/", headers={**ajax, "X-Real-IP": address}).status_code
+
+    assert [refresh("203.0.113.1") for _ in range(3)] == [200, 200, 429]
+    assert refresh("203.0.113.2") == 200
