@@ -8,9 +8,9 @@ so the template needs no recursion.
 """
 
 from dataclasses import dataclass, field
+from html import escape
 
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -68,12 +68,18 @@ def lay_out_threads(comments):
 def render_threads_html(entries, *, reply_url, can_reply):
     """The nested <ol> of comments as HTML.
 
-    Built in Python rather than in a template loop: a 1,000-comment discussion
-    renders in a few milliseconds instead of a quarter of a second. The texts are
-    sanitised HTML stored with each comment; everything else is escaped here.
+    Built with plain string formatting rather than a template loop or format_html:
+    a 1,000-comment discussion renders in milliseconds instead of a quarter of a
+    second. Each comment's text is the sanitised HTML stored with it; every other
+    value is escaped here with html.escape.
     """
-    removed = _("This comment has been removed.")
-    reply_word, reply_to = _("Reply"), _("to %(name)s")
+    removed = f'<p class="comment__removed">{escape(_("This comment has been removed."))}</p>'
+    labels = {
+        "removed": removed,
+        "reply": escape(_("Reply")),
+        "reply_to": _("to %(name)s"),
+        "reply_url": escape(reply_url),
+    }
     parts = []
     for entry in entries:
         comment = entry.comment
@@ -81,62 +87,43 @@ def render_threads_html(entries, *, reply_url, can_reply):
         if entry.is_placeholder:
             classes += " comment--removed"
         if comment.badge:
-            classes += f" comment--{comment.badge}"
-        parts.append(format_html('<li class="{}" id="c{}">', classes, comment.pk))
+            classes += f" comment--{escape(comment.badge)}"
+        parts.append(f'<li class="{classes}" id="c{comment.pk}">')
         if entry.is_placeholder:
-            parts.append(format_html('<p class="comment__removed">{}</p>', removed))
+            parts.append(removed)
         else:
-            parts.append(_comment_body(entry, reply_url, can_reply, removed, reply_word, reply_to))
+            parts.append(_comment_body(entry, labels, can_reply))
         if entry.opens_replies:
             parts.append('<ol class="comments comments--replies">')
         else:
             parts.append("</li>" + "</ol></li>" * len(entry.closes))
-    return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped or pre-sanitised
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped or pre-sanitised
 
 
-def _comment_body(entry, reply_url, can_reply, removed, reply_word, reply_to):
+def _comment_body(entry, labels, can_reply):
     comment = entry.comment
+    pk = comment.pk
+    name = escape(comment.user_name)
     if comment.user_url:
-        name = format_html(
-            '<a href="{}" rel="nofollow ugc noopener">{}</a>', comment.user_url, comment.user_name
-        )
-    else:
-        name = conditional_escape(comment.user_name)
-    badge = (
-        format_html('<span class="comment__badge">{}</span>', comment.get_badge_display())
-        if comment.badge
-        else ""
-    )
-    text = (
-        mark_safe(comment.comment_html)  # noqa: S308 - sanitised by bleach when saved
-        if comment.comment_html
-        else format_html('<p class="comment__removed">{}</p>', removed)
-    )
+        name = f'<a href="{escape(comment.user_url)}" rel="nofollow ugc noopener">{name}</a>'
+    badge = ""
+    if comment.badge:
+        badge = f'<span class="comment__badge">{escape(str(comment.get_badge_display()))}</span>'
+    text = comment.comment_html or labels["removed"]
     actions = ""
     if can_reply and comment.comment_html:
-        actions = format_html(
-            '<p class="comment__actions"><a class="comment__reply" href="{}?op={}" '
-            'data-reply-to="{}">{}<span class="visually-hidden"> {}</span></a></p>'
-            '<div class="comment__reply-slot" id="reply-slot-{}"></div>',
-            reply_url,
-            comment.pk,
-            comment.pk,
-            reply_word,
-            reply_to % {"name": comment.user_name},
-            comment.pk,
+        reply_to = escape(labels["reply_to"] % {"name": comment.user_name})
+        actions = (
+            f'<p class="comment__actions"><a class="comment__reply" '
+            f'href="{labels["reply_url"]}?op={pk}" data-reply-to="{pk}">{labels["reply"]}'
+            f'<span class="visually-hidden"> {reply_to}</span></a></p>'
+            f'<div class="comment__reply-slot" id="reply-slot-{pk}"></div>'
         )
-    return format_html(
-        '<article class="comment__body" aria-labelledby="c{}-naam">'
-        '<header class="comment__header"><span class="comment__author" id="c{}-naam">{}</span>'
-        '{}<a class="comment__permalink" href="#c{}"><time datetime="{}">{}</time></a></header>'
-        '<div class="comment__text">{}</div>{}</article>',
-        comment.pk,
-        comment.pk,
-        name,
-        badge,
-        comment.pk,
-        entry.time_iso,
-        entry.time_shown,
-        text,
-        actions,
+    return (
+        f'<article class="comment__body" aria-labelledby="c{pk}-naam">'
+        f'<header class="comment__header"><span class="comment__author" id="c{pk}-naam">'
+        f"{name}</span>{badge}"
+        f'<a class="comment__permalink" href="#c{pk}">'
+        f'<time datetime="{entry.time_iso}">{entry.time_shown}</time></a></header>'
+        f'<div class="comment__text">{text}</div>{actions}</article>'
     )
