@@ -14,7 +14,7 @@ def test_an_editor_logs_in_and_edits_without_csp_violations(page, seed_article, 
     page.get_by_label("Gebruikersnaam").fill("redactie")
     page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
     page.get_by_role("button", name="Aanmelden").click()
-    expect(page.locator("a[href=\"/beheer/articles/article/\"]").first).to_be_visible()
+    expect(page.locator('a[href="/beheer/articles/article/"]').first).to_be_visible()
 
     page.goto(f"/beheer/articles/article/{seed_article.pk}/change/")
     expect(page.locator("#id_title")).to_have_value("Drie tips voor social mediarichtlijnen")
