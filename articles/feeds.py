@@ -10,7 +10,6 @@ from articles.models import Article
 class LatestArticlesFeed(Feed):
     link = reverse_lazy("articles:index")
     description = _("The latest news for entrepreneurs.")
-    language = "nl"
 
     def title(self):
         return settings.SITE_NAME

@@ -19,8 +19,8 @@ class CommentQuerySet(models.QuerySet):
         )
 
     def visible(self):
-        """Comments readers see and count: approved and not removed."""
-        return self.filter(is_public=True, is_removed=False)
+        """Comments readers see and count: approved, not removed, not spam."""
+        return self.filter(is_public=True, is_removed=False, is_spam=False)
 
     def held(self):
         return self.filter(is_public=False, is_removed=False)
@@ -76,7 +76,7 @@ class Comment(XtdComment):
 
     @property
     def is_visible(self):
-        return self.is_public and not self.is_removed
+        return self.is_public and not self.is_removed and not self.is_spam
 
 
 def visible_comment_count():

@@ -1,12 +1,24 @@
 from django.urls import path
 
-from comments import subscription_views, views
+from comments import feeds, subscription_views, views
 
 app_name = "comments"
 
 urlpatterns = [
     path("reacties/<int:article_id>/reageren/", views.comment_form, name="form"),
     path("reacties/<int:article_id>/volgen/", subscription_views.follow, name="follow"),
+    path("reacties/feed/rss/", feeds.LatestCommentsFeed(), name="feed-rss"),
+    path("reacties/feed/atom/", feeds.LatestCommentsAtomFeed(), name="feed-atom"),
+    path(
+        "reacties/<int:article_id>/feed/rss/",
+        feeds.ArticleCommentsFeed(),
+        name="article-feed-rss",
+    ),
+    path(
+        "reacties/<int:article_id>/feed/atom/",
+        feeds.ArticleCommentsAtomFeed(),
+        name="article-feed-atom",
+    ),
     path(
         "abonnement/bevestigen/<str:token>/",
         subscription_views.confirm,

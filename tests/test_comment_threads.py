@@ -256,3 +256,10 @@ def test_rerender_comments_applies_a_changed_allow_list(seed_article, monkeypatc
 def test_reply_links_name_the_comment_for_screen_readers(client, seed_article):
     html = client.get(seed_article.get_absolute_url()).content.decode()
     assert 'Reageren<span class="visually-hidden"> op Laila Simonis</span>' in html
+
+
+def test_a_comment_marked_spam_is_hidden_even_if_not_removed(client, seed_article):
+    Comment.objects.filter(user_name="Laila Simonis").update(is_spam=True)
+    html = client.get(seed_article.get_absolute_url()).content.decode()
+    assert "Leuk artikel!" not in html
+    assert '<span class="discussion__count">(4)</span>' in html

@@ -34,3 +34,8 @@ def test_robots_txt_points_to_the_sitemap(client, settings):
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in response.content.decode()
     assert "Disallow: /beheer/" in response.content.decode()
+
+
+def test_feeds_speak_the_language_of_their_address(client):
+    assert "<language>nl</language>" in client.get("/nieuws/feed/rss/").content.decode()
+    assert "<language>en</language>" in client.get("/en/nieuws/feed/rss/").content.decode()

@@ -21,6 +21,7 @@ DISPLAYED_FIELDS = [
     "order",
     "is_public",
     "is_removed",
+    "is_spam",
 ]
 
 
