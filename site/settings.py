@@ -5,6 +5,7 @@ deployment-specific values must be given or the site refuses to start.
 """
 
 import os
+import shutil
 from pathlib import Path
 
 import environ
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -289,6 +291,9 @@ CAPTCHA_TIMEOUT = 60  # minutes a code stays valid
 CAPTCHA_LENGTH = 5
 CAPTCHA_IMAGE_SIZE = (150, 50)
 CAPTCHA_FONT_SIZE = 32
+# The audio alternative ("Laat de code voorlezen"): Debian's flite speaks the code into a
+# WAV file. Without flite the form offers no audio link.
+CAPTCHA_FLITE_PATH = shutil.which("flite")
 # Accepts "passed" as the answer: only for load tests, never in production.
 CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
 if CAPTCHA_TEST_MODE and not DEBUG:

@@ -1,23 +1,31 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
 from articles.sitemaps import ArticleSitemap
 from articles.views import favicon, robots_txt
-from comments.captcha_views import rate_limited_captcha_refresh
+from comments.captcha_views import rate_limited_captcha_audio, rate_limited_captcha_refresh
 
-urlpatterns = [
+# Reader-facing pages in Dutch at their own address, in English under /en/: the
+# address alone decides the language, so every cache can keep each version.
+urlpatterns = i18n_patterns(
     path("", include("articles.urls")),
     path("", include("comments.urls")),
-    # Ahead of captcha.urls: the same refresh, with a rate limit.
-    path("captcha/refresh/", rate_limited_captcha_refresh, name="captcha-refresh"),
-    path("captcha/", include("captcha.urls")),
     path(
         "nieuwsbrief/",
         TemplateView.as_view(template_name="newsletter.html"),
         name="newsletter",
     ),
+    prefix_default_language=False,
+)
+
+urlpatterns += [
+    # Ahead of captcha.urls: the same refresh, with a rate limit.
+    path("captcha/refresh/", rate_limited_captcha_refresh, name="captcha-refresh"),
+    re_path(r"^captcha/audio/(?P<key>\w+)\.wav$", rate_limited_captcha_audio, name="captcha-audio"),
+    path("captcha/", include("captcha.urls")),
     path(
         "sitemap.xml",
         sitemap,

@@ -3,10 +3,11 @@ import re
 
 import pytest
 from captcha.models import CaptchaStore
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles.models import Article, Tip
 from tests.mail_sink import MailSink
@@ -61,6 +62,14 @@ def admin_client_nl(client, django_user_model):
     )
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def dutch_by_default():
+    """Each test starts in the site's language, whatever the previous request chose."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

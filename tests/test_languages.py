@@ -1,0 +1,99 @@
+"""Everything a reader sees exists in Dutch and English; the address chooses the language."""
+
+import re
+from html import unescape
+from pathlib import Path
+
+import polib
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+pytestmark = pytest.mark.django_db
+
+LOCALE = Path(__file__).resolve().parents[1] / "locale"
+
+
+def catalogue(language):
+    return polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_translation_files_have_no_fuzzy_or_empty_entries(language):
+    po = catalogue(language)
+    assert po.fuzzy_entries() == []
+    assert po.untranslated_entries() == []
+    assert len(po) > 100
+
+
+def visible_text(html):
+    html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+    # The language switch is written in the language it leads to.
+    html = re.sub(r'<a [^>]*\blang="[a-z]+"[^>]*>.*?</a>', " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def sentences(language):
+    """Translated sentences of three words or more that differ between the languages."""
+    for entry in catalogue("nl"):
+        if entry.msgid_plural or "%" in entry.msgid or len(entry.msgid.split()) < 3:
+            continue
+        if entry.msgstr and entry.msgid != entry.msgstr:
+            yield entry.msgid if language == "nl" else entry.msgstr
+
+
+def pages(seed_article, prefix):
+    with translation.override("nl" if prefix == "" else "en"):
+        return [
+            reverse("articles:index"),
+            seed_article.get_absolute_url(),
+            reverse("comments:form", args=[seed_article.pk]),
+            reverse("comments:follow", args=[seed_article.pk]),
+            reverse("newsletter"),
+        ]
+
+
+@pytest.mark.parametrize(("language", "prefix"), [("nl", ""), ("en", "/en")])
+def test_pages_show_no_string_of_the_other_language(client, seed_article, language, prefix):
+    other_language_sentences = set(sentences(language))
+    for url in pages(seed_article, prefix):
+        assert url.startswith(prefix + "/"), url
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert f'<html lang="{language}">' in html
+        text = visible_text(html)
+        leaked = [sentence for sentence in other_language_sentences if sentence in text]
+        assert leaked == [], (url, leaked)
+
+
+def test_the_english_article_page_is_in_english(client, seed_article):
+    with translation.override("en"):
+        url = seed_article.get_absolute_url()
+    html = client.get(url).content.decode()
+    assert url == "/en/nieuws/2012/05/10/drie-tips-voor-social-mediarichtlijnen/"
+    assert "Comments <span" in html
+    assert ">Forward</a>" in html
+    assert "This comment has been removed." in html
+    assert "Drie tips voor social mediarichtlijnen" in html  # the article stays as written
+
+
+def test_the_footer_switches_language_and_back(client, seed_article):
+    with translation.override("nl"):
+        dutch = seed_article.get_absolute_url()
+    html = client.get(dutch).content.decode()
+    english = f"/en{dutch}"
+    assert f'<a href="{english}" hreflang="en" lang="en">Read this page in English</a>' in html
+    back = client.get(english).content.decode()
+    assert (
+        f'<a href="{dutch}" hreflang="nl" lang="nl">Lees deze pagina in het Nederlands</a>' in back
+    )
+
+
+def test_each_language_is_cached_on_its_own(client, seed_article):
+    with translation.override("nl"):
+        dutch = seed_article.get_absolute_url()
+    client.get(dutch)
+    english = client.get(f"/en{dutch}").content.decode()
+    assert "Comments <span" in english
+    assert "Reacties <span" in client.get(dutch).content.decode()
