@@ -31,12 +31,13 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## Headless Chromium for the end-to-end tests, from Debian's packages.
+## Headless Chromium for the end-to-end tests and flite for the audio captcha, from
+## Debian's packages.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v flite; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); \
-	  else echo "Install Debian's chromium package for the browser tests (sudo apt-get install chromium)."; fi; }
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium flite >/dev/null); \
+	  else echo "Install Debian's chromium and flite packages for the browser tests (sudo apt-get install chromium flite)."; fi; }
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

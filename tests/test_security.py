@@ -141,3 +141,10 @@ def test_behind_a_proxy_limits_apply_per_reader_not_per_proxy(client, settings):
 
     assert [refresh("203.0.113.1") for _ in range(3)] == [200, 200, 429]
     assert refresh("203.0.113.2") == 200
+
+
+def test_the_spoken_captcha_is_rate_limited(client, settings):
+    settings.CAPTCHA_REFRESH_RATE = "2/m"
+    statuses = [client.get("/captcha/audio/abc.wav").status_code for _ in range(3)]
+    assert statuses[-1] == 429
+    assert 500 not in statuses
