@@ -300,29 +300,11 @@ def make_sink():
 
 
 def start_worker(sink, log):
-    """The real worker, started as tests/test_worker_crash.py's start_worker does."""
-    environment = {
-        **os.environ,
-        "DATABASE_URL": os.environ["DATABASE_URL"],
-        "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
-        "MAIL_CLAIM_SECONDS": "1",
-        "MAIL_RETRY_BASE_SECONDS": "0.2",
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py
-        [
-            sys.executable,
-            "manage.py",
-            "run_worker",
-            "--no-reload",
-            "--no-startup-delay",
-            "--interval",
-            "0.05",
-        ],
-        cwd=ROOT,
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    """The real worker, started exactly as tests/test_worker_crash.py starts it."""
+    from tests.processes import start_worker as start_site_worker
+
+    return start_site_worker(
+        sink, database=os.environ["DATABASE_URL"], stdout=log, stderr=subprocess.STDOUT
     )
 
 

@@ -20,6 +20,8 @@ class MailSink:
         self.port = port or free_port()
         self.delay = delay  # seconds per message, to make a batch take a while
         self.messages = []
+        self.recipients = []  # envelope recipients, as the server saw them
+        self.raw = []  # each message's bytes as received
         self._lock = threading.Lock()
         self._controller = None
 
@@ -29,6 +31,8 @@ class MailSink:
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
             self.messages.append(message)
+            self.recipients.extend(envelope.rcpt_tos)
+            self.raw.append(envelope.original_content or envelope.content)
         return "250 Message accepted for delivery"
 
     def start(self):
@@ -47,6 +51,8 @@ class MailSink:
     def clear(self):
         with self._lock:
             self.messages.clear()
+            self.recipients.clear()
+            self.raw.clear()
 
 
 def text_of(message):

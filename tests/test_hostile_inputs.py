@@ -33,7 +33,6 @@ from comments.models import Comment, OutgoingMail, Subscription
 from comments.rendering import render_comment_html
 from comments.subscriptions import CONFIRM_SALT, MANAGE_SALT, UNSUBSCRIBE_SALT
 from tests.conftest import post_url
-from tests.mail_sink import MailSink
 
 pytestmark = pytest.mark.django_db
 
@@ -1516,31 +1515,10 @@ def test_posts_without_a_valid_csrf_token_are_forbidden(seed_article, kind):
 # --------------------------------------------------------------------------------------
 
 
-class EnvelopeSink(MailSink):
-    """The test SMTP server, also keeping each message's envelope recipients."""
-
-    def __init__(self):
-        super().__init__()
-        self.recipients = []
-        self.raw = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
-        self.recipients.extend(envelope.rcpt_tos)
-        self.raw.append(envelope.original_content or envelope.content)
-        return await super().handle_DATA(server, session, envelope)
-
-
 @pytest.fixture
-def envelope_sink(settings):
-    sink = EnvelopeSink().start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = sink.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    yield sink
-    sink.stop()
+def envelope_sink(smtp_sink):
+    """The test SMTP server; it also keeps each message's envelope recipients and bytes."""
+    return smtp_sink
 
 
 @pytest.mark.parametrize(("name", "email"), MAIL_HEADER_CASES)

@@ -1,64 +1,16 @@
 """A worker process killed with SIGKILL mid-batch loses no notification."""
 
-import os
 import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from comments.models import OutgoingMail, Subscription
 from comments.posting import post_comment
 from tests.mail_sink import MailSink, text_of
+from tests.processes import start_worker, wait_for
 
-ROOT = Path(__file__).resolve().parents[1]
 SUBSCRIBERS = 150
-
-
-def database_url():
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return (
-        f"postgres://{db['USER']}{password}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}"
-        f"/{db['NAME']}"
-    )
-
-
-def start_worker(sink):
-    environment = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
-        "MAIL_CLAIM_SECONDS": "1",
-        "MAIL_RETRY_BASE_SECONDS": "0.2",
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "run_worker",
-            "--no-reload",
-            "--no-startup-delay",
-            "--interval",
-            "0.05",
-        ],
-        cwd=ROOT,
-        env=environment,
-    )
-
-
-def wait_for(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

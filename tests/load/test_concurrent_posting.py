@@ -29,6 +29,7 @@ import pytest
 from django.db import connection
 
 from comments.models import Comment
+from tests.processes import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = int(os.environ.get("LOAD_CLIENTS", "10"))
@@ -38,18 +39,6 @@ WORKERS_PER_SERVER = 2
 START_TIMEOUT = 60
 REQUEST_TIMEOUT = 60
 NOT_POSTED = "Uw reactie is nog niet geplaatst."
-
-
-def database_url():
-    """The test database, for the app servers (as in tests/test_worker_crash.py)."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return (
-        f"postgres://{db['USER']}{password}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}"
-        f"/{db['NAME']}"
-    )
 
 
 def server_environment():
