@@ -11,7 +11,10 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import DESKTOP
 from tests.mail_sink import text_of
+
+PHONE = {"width": 390, "height": 844}
 
 # serialized_rollback: a transactional test empties the database afterwards; this
 # restores the article and comments loaded by the data migrations before each test.
@@ -107,7 +110,7 @@ def posted_comment_pk(page):
 
 
 def test_follow_confirm_notify_and_unsubscribe(
-    page, new_visitor, site_url, seed_comments, captcha_answer, smtp_sink, deliver
+    page, new_visitor, site_url, seed_comments, captcha_answer, smtp_sink, deliver, screenshot
 ):
     from comments.models import Comment, OutgoingMail, Subscription
 
@@ -137,6 +140,10 @@ def test_follow_confirm_notify_and_unsubscribe(
     page.goto(link_in(confirmation, "/abonnement/bevestigen/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Bevestig uw aanmelding")
     expect(page.locator("main")).to_contain_text(SUBSCRIBER)
+    screenshot(page, "subscription-confirm.png")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "subscription-confirm-phone.png")
+    page.set_viewport_size(DESKTOP)
     subscription.refresh_from_db()
     assert not subscription.is_confirmed, "opening the link alone must not confirm"
     page.get_by_role("button", name="Ja, bevestigen").click()
@@ -217,6 +224,9 @@ def test_follow_confirm_notify_and_unsubscribe(
         expect(choices.get_by_role("radio", name=scope, exact=True)).to_be_visible()
     expect(choices.get_by_role("radio", name="niets", exact=True)).to_be_checked()
     expect(page.get_by_role("button", name="Mijn keuzes opslaan")).to_be_visible()
+    screenshot(page, "subscription-manage.png")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "subscription-manage-phone.png")
     subscription.refresh_from_db()
     assert subscription.scope == Subscription.Scope.NONE
     assert subscription.is_confirmed
