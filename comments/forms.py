@@ -80,6 +80,10 @@ class CommentForm(forms.Form):
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+    remember = forms.BooleanField(
+        label=_("Remember my name, e-mail address and website on this device (a cookie)."),
+        required=False,
+    )
     followup = forms.BooleanField(
         label=_("I want to receive an e-mail when more comments appear on this article."),
         required=False,

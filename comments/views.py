@@ -10,6 +10,7 @@ from articles.models import Article
 from comments.forms import CommentForm, read_form_token
 from comments.models import Comment
 from comments.posting import comments_are_open, post_comment
+from comments.remembered_reader import remember_reader, remembered_reader
 from config.client_ip import client_ip
 
 # The "Klik hier om de code te wijzigen" button's name: without JavaScript it
@@ -34,8 +35,8 @@ def comment_form(request, article_id):
         return render(request, "discussion/closed.html", {"article": article}, status=403)
 
     if request.method != "POST":
-        form = CommentForm(article=article, initial={"parent": request.GET.get("op")})
-        return _render_form(request, article, form)
+        initial = {"parent": request.GET.get("op"), **remembered_reader(request)}
+        return _render_form(request, article, CommentForm(article=article, initial=initial))
 
     if REFRESH_CAPTCHA in request.POST:
         return _render_form(request, article, CommentForm(article=article, initial=request.POST))
@@ -80,6 +81,9 @@ def comment_form(request, article_id):
         messages.info(
             request, _("Thank you! Your comment will appear once the editors have approved it.")
         )
-        return redirect(f"{article.get_absolute_url()}#reacties")
-    messages.success(request, _("Thank you for your comment."))
-    return redirect(posted.comment.get_absolute_url())
+        response = redirect(f"{article.get_absolute_url()}#reacties")
+    else:
+        messages.success(request, _("Thank you for your comment."))
+        response = redirect(posted.comment.get_absolute_url())
+    remember_reader(request, response, data if data["remember"] else None)
+    return response

@@ -246,3 +246,26 @@ def test_a_mail_failure_never_loses_the_comment(
     assert mail.status == OutgoingMail.Status.PENDING
     assert mail.attempts == 1
     assert "Connection refused" in mail.last_error or "Errno" in mail.last_error
+
+
+def test_name_and_email_are_remembered_only_on_request(client, seed_article, comment_form):
+    response = client.post(post_url(seed_article), comment_form(seed_article))
+    assert "lezer" not in response.cookies
+    assert 'value="Petra de Vries"' not in client.get(post_url(seed_article)).content.decode()
+
+    data = comment_form(seed_article, name="Rik", email="rik@example.nl", remember="on")
+    response = client.post(post_url(seed_article), data)
+    cookie = response.cookies["lezer"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    form = client.get(post_url(seed_article)).content.decode()
+    assert 'value="Rik"' in form and 'value="rik@example.nl"' in form
+    assert 'name="remember" id="id_remember" checked' in form
+
+    response = client.post(post_url(seed_article), comment_form(seed_article, name="Rik"))
+    assert response.cookies["lezer"].value == ""  # unticked: forgotten
+    assert "Rik" not in client.get(post_url(seed_article)).content.decode()
+
+
+def test_a_tampered_remember_cookie_is_ignored(client, seed_article):
+    client.cookies["lezer"] = "vervalst"
+    assert client.get(post_url(seed_article)).status_code == 200
