@@ -72,3 +72,10 @@ clean:
 ## two gunicorn app servers, PostgreSQL, Redis and the mail worker (see deploy/serve-prod).
 serve-prod: $(VENV)/.installed
 	deploy/serve-prod
+
+## Lighthouse (mobile; performance, accessibility, best practices, SEO) on the article page
+## through the production profile; fails below 95 (see bench/lighthouse.py, docs/quality.md).
+## More pages: make quality QUALITY_ARGS="--page article --page /"
+.PHONY: quality
+quality: $(VENV)/.installed
+	$(BIN)/python bench/lighthouse.py $(QUALITY_ARGS)
