@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -10,6 +11,7 @@ from django_comments_xtd.models import XtdComment
 
 from comments.models import Comment, OutgoingMail, Subscription
 from comments.moderation import approve_comments, remove_comments
+from comments.newsletter import subscriptions_csv
 from comments.outbox import schedule_delivery
 from comments.tasks import notify_subscribers
 
@@ -78,6 +80,36 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("content_object")
+
+    # IP addresses only for those with the permission "Can see commenters' IP addresses".
+    @staticmethod
+    def can_see_ip_address(request):
+        return request.user.has_perm("comments.view_ip_address")
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self.can_see_ip_address(request):
+            return fields
+        return [field for field in fields if field != "ip_address"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if self.can_see_ip_address(request):
+            return fields
+        return [field for field in fields if field != "ip_address"]
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if self.can_see_ip_address(request):
+            return fields
+        return [field for field in fields if field != "ip_address"]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup.split("__")[0] == "ip_address" and not (
+            request is not None and self.can_see_ip_address(request)
+        ):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -148,6 +180,17 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_select_related = ["article"]
     raw_id_fields = ["article"]
     readonly_fields = ["confirmed_at", "confirmation_sent_at", "created_at", "updated_at"]
+    actions = ["export_csv"]
+
+    @admin.action(description=_("Export selected subscriptions as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        header = [_("e-mail address"), _("article"), _("scope"), _("confirmed"), _("created")]
+        rows = queryset.select_related("article").order_by("email", "pk")
+        response = HttpResponse(
+            subscriptions_csv(rows, header), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="abonnees.csv"'
+        return response
 
 
 @admin.register(OutgoingMail)
@@ -163,6 +206,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         "to",
         "comment",
         "subscription",
+        "article",
         "status",
         "attempts",
         "next_attempt_at",

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from comments import newsletter
 from comments.models import OutgoingMail
 from comments.outbox import message_id_for
 from comments.subscriptions import absolute_url, confirm_url, manage_url, unsubscribe_url
@@ -36,6 +37,14 @@ def reason_not_to_send(mail):
             return "The subscription is no longer confirmed."
         if mail.subscription.scope == mail.subscription.Scope.NONE:
             return "The subscriber unsubscribed."
+    if mail.kind == OutgoingMail.Kind.NEWSLETTER:
+        subscription = mail.subscription
+        if subscription is None or not subscription.is_confirmed:
+            return "The subscription is no longer confirmed."
+        if subscription.scope == subscription.Scope.NONE:
+            return "The subscriber unsubscribed."
+        if mail.article is None or not mail.article.is_published:
+            return "The article is no longer published."
     if mail.kind == OutgoingMail.Kind.CONFIRMATION and mail.subscription is None:
         return "The subscription no longer exists."
     return ""
@@ -54,20 +63,22 @@ def build_message(mail):
                 return _confirmation(mail)
             case OutgoingMail.Kind.MODERATION:
                 return _moderation(mail)
+            case OutgoingMail.Kind.DATA_EXPORT:
+                return _data_export(mail)
+            case OutgoingMail.Kind.NEWSLETTER:
+                return _newsletter(mail)
     raise ValueError(f"Unknown mail kind {mail.kind!r}")
 
 
-def _message(mail, template, context, headers):
-    subject = render_to_string(f"discussion/email/{template}_subject.txt", context)
+def _message(mail, template, context, headers, folder="discussion/email"):
+    subject = render_to_string(f"{folder}/{template}_subject.txt", context)
     message = SiteEmail(
         subject=" ".join(subject.split()),
-        body=render_to_string(f"discussion/email/{template}.txt", context),
+        body=render_to_string(f"{folder}/{template}.txt", context),
         to=[mail.to],
         headers={"Message-ID": message_id_for(mail), **headers},
     )
-    message.attach_alternative(
-        render_to_string(f"discussion/email/{template}.html", context), "text/html"
-    )
+    message.attach_alternative(render_to_string(f"{folder}/{template}.html", context), "text/html")
     return message
 
 
@@ -97,6 +108,14 @@ def _notification(mail):
 
 def _confirmation(mail):
     subscription = mail.subscription
+    if subscription.is_newsletter:
+        context = {
+            "confirm_url": newsletter.confirm_url(subscription),
+            "site_name": settings.SITE_NAME,
+        }
+        return _message(
+            mail, "newsletter_confirmation", context, {"Auto-Submitted": "auto-generated"}
+        )
     context = {
         "article": subscription.article,
         "confirm_url": confirm_url(subscription),
@@ -114,3 +133,31 @@ def _moderation(mail):
         "site_name": settings.SITE_NAME,
     }
     return _message(mail, "moderation", context, {"Auto-Submitted": "auto-generated"})
+
+
+def _newsletter(mail):
+    article, subscription = mail.article, mail.subscription
+    stop_url = newsletter.unsubscribe_url(subscription)
+    context = {
+        "article": article,
+        "article_url": absolute_url(article.get_absolute_url()),
+        "unsubscribe_url": stop_url,
+        "site_name": settings.SITE_NAME,
+    }
+    headers = {
+        "List-Unsubscribe": f"<{stop_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": f"<newsletter.{urlsplit(settings.SITE_URL).hostname}>",
+        "Auto-Submitted": "auto-generated",
+        "Precedence": "bulk",
+    }
+    return _message(mail, "newsletter", context, headers)
+
+
+def _data_export(mail):
+    from comments.privacy import data_url
+
+    context = {"data_url": data_url(mail.to), "site_name": settings.SITE_NAME}
+    return _message(
+        mail, "data_request", context, {"Auto-Submitted": "auto-generated"}, folder="privacy/email"
+    )

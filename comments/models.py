@@ -66,6 +66,7 @@ class Comment(XtdComment):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["thread_id", "order"]
+        permissions = [("view_ip_address", _("Can see commenters' IP addresses"))]
 
     def save(self, *args, **kwargs):
         self.comment_html = render_comment_html(self.comment)
@@ -104,7 +105,10 @@ class SubscriptionQuerySet(models.QuerySet):
 
 
 class Subscription(models.Model):
-    """An e-mail address following the discussion under one article (double opt-in)."""
+    """An e-mail address following the discussion under one article (double opt-in).
+
+    Without an article it is the address's subscription to the newsletter.
+    """
 
     class Scope(models.TextChoices):
         ALL = "all", _("all new comments on the article")
@@ -117,6 +121,9 @@ class Subscription(models.Model):
         verbose_name=_("article"),
         on_delete=models.CASCADE,
         related_name="subscriptions",
+        null=True,
+        blank=True,
+        help_text=_("Empty for the newsletter."),
     )
     scope = models.CharField(_("scope"), max_length=10, choices=Scope, default=Scope.ALL)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
@@ -132,13 +139,24 @@ class Subscription(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["email", "article"], name="one_subscription_per_address"
-            )
+                fields=["email", "article"],
+                condition=models.Q(article__isnull=False),
+                name="one_subscription_per_address",
+            ),
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(article__isnull=True),
+                name="one_newsletter_subscription_per_address",
+            ),
         ]
         indexes = [models.Index(fields=["article", "scope"])]
 
     def __str__(self):
-        return f"{self.email} → {self.article}"
+        return f"{self.email} → {self.article or _('newsletter')}"
+
+    @property
+    def is_newsletter(self):
+        return self.article_id is None
 
     @property
     def is_confirmed(self):
@@ -156,6 +174,8 @@ class OutgoingMail(models.Model):
         CONFIRMATION = "confirmation", _("subscription confirmation")
         NOTIFICATION = "notification", _("new comment notification")
         MODERATION = "moderation", _("moderator notice")
+        NEWSLETTER = "newsletter", _("newsletter")
+        DATA_EXPORT = "data_export", _("personal data request")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting")
@@ -175,6 +195,15 @@ class OutgoingMail(models.Model):
         on_delete=models.CASCADE,
         null=True,
         blank=True,
+    )
+    # The article a newsletter mail is about.
+    article = models.ForeignKey(
+        "articles.Article",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)

@@ -149,7 +149,9 @@ def unsubscribe(subscription):
 
 def subscriptions_of(email):
     return (
-        Subscription.objects.filter(email=normalise_email(email), confirmed_at__isnull=False)
+        Subscription.objects.filter(
+            email=normalise_email(email), confirmed_at__isnull=False, article__isnull=False
+        )
         .select_related("article")
         .order_by("-article__published_at")
     )

@@ -2,10 +2,10 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
-from django.views.generic import TemplateView
 
 from articles.sitemaps import ArticleSitemap
 from articles.views import favicon, robots_txt
+from comments import newsletter_views
 from comments.captcha_views import rate_limited_captcha_audio, rate_limited_captcha_refresh
 
 # Reader-facing pages in Dutch at their own address, in English under /en/: the
@@ -15,7 +15,7 @@ urlpatterns = i18n_patterns(
     path("", include("comments.urls")),
     path(
         "nieuwsbrief/",
-        TemplateView.as_view(template_name="newsletter.html"),
+        newsletter_views.signup,
         name="newsletter",
     ),
     prefix_default_language=False,

@@ -262,6 +262,8 @@ def test_reply_with_the_keyboard_alone(page, seed_comments, captcha_answer):
     page.keyboard.press("Tab")
     expect(form.locator("#id_followup")).to_be_focused()
     expect_focus_visible(page)
+    page.keyboard.press("Tab")
+    expect(form.locator("#id_remember")).to_be_focused()
     # The honeypot is skipped: next comes the code.
     page.keyboard.press("Tab")
     answer = form.locator("input[name='captcha_1']")

@@ -2,13 +2,14 @@ from django_tasks_db.management.commands.db_worker import Command as DatabaseWor
 
 from comments.models import Comment, OutgoingMail
 from comments.outbox import schedule_delivery
-from comments.tasks import notify_subscribers
+from comments.tasks import erase_old_ip_addresses, notify_subscribers
 
 
 class Command(DatabaseWorkerCommand):
     help = (
         "Run the background worker (django-tasks' db_worker) after queueing whatever an "
-        "interrupted worker left: notifications not yet fanned out, and mail not yet sent."
+        "interrupted worker left: notifications not yet fanned out, and mail not yet sent; "
+        "and starting the daily erasure of old IP addresses."
     )
 
     def handle(self, *args, **options):
@@ -17,4 +18,6 @@ class Command(DatabaseWorkerCommand):
             notify_subscribers.enqueue(comment_id)
         if OutgoingMail.objects.filter(status=OutgoingMail.Status.PENDING).exists():
             schedule_delivery()
+        # Erases old IP addresses now, then re-enqueues itself for every next day.
+        erase_old_ip_addresses.enqueue()
         return super().handle(*args, **options)

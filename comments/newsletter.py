@@ -1,0 +1,142 @@
+"""The newsletter: a Subscription without an article, and one mail per published article.
+
+Sign-up, double opt-in (at most one confirmation mail an hour), the signed
+confirm and unsubscribe tokens and the outbox are the ones discussions use;
+only the pages behind the links and the mails' wording are the newsletter's own.
+Sending an article is one task: the worker fans it out into the outbox, one row
+per address with the key "newsletter:<article>:<address>", so sending the same
+article again never mails an address twice.
+"""
+
+import csv
+import io
+
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django_tasks import task
+
+from articles.models import Article
+from comments.models import OutgoingMail, Subscription
+from comments.outbox import schedule_delivery
+from comments.subscriptions import (
+    CONFIRM_SALT,
+    UNSUBSCRIBE_SALT,
+    InvalidLink,
+    absolute_url,
+    request_subscription,
+    subscription_from_confirm_token,
+    subscription_from_unsubscribe_token,
+)
+
+FAN_OUT_CHUNK = 1000
+
+
+def subscribers():
+    """Confirmed newsletter subscriptions that still want mail."""
+    return Subscription.objects.active().filter(article__isnull=True)
+
+
+def request_newsletter(email):
+    """Ask an address to confirm the newsletter; one confirmation mail an hour at most."""
+    return request_subscription(email=email, article=None)
+
+
+def _token(subscription, salt):
+    return signing.dumps({"s": subscription.pk, "e": subscription.email}, salt=salt)
+
+
+def confirm_url(subscription):
+    return absolute_url(
+        reverse("comments:newsletter-confirm", args=[_token(subscription, CONFIRM_SALT)])
+    )
+
+
+def unsubscribe_url(subscription):
+    return absolute_url(
+        reverse("comments:newsletter-unsubscribe", args=[_token(subscription, UNSUBSCRIBE_SALT)])
+    )
+
+
+def _newsletter_only(subscription):
+    if not subscription.is_newsletter:
+        raise InvalidLink()
+    return subscription
+
+
+def subscription_from_confirm(token):
+    return _newsletter_only(subscription_from_confirm_token(token))
+
+
+def subscription_from_unsubscribe(token):
+    return _newsletter_only(subscription_from_unsubscribe_token(token))
+
+
+def queue_newsletter(article_id):
+    """Queue one mail per confirmed subscriber; safe to run again (the keys are unique)."""
+    article = Article.objects.published().filter(pk=article_id).first()
+    if article is None:
+        return 0
+    queued = 0
+    batch = []
+    for subscription_id, email in subscribers().values_list("pk", "email").iterator():
+        batch.append(
+            OutgoingMail(
+                key=f"newsletter:{article.pk}:{email}",
+                kind=OutgoingMail.Kind.NEWSLETTER,
+                to=email,
+                subscription_id=subscription_id,
+                article_id=article.pk,
+            )
+        )
+        if len(batch) >= FAN_OUT_CHUNK:
+            queued += _insert(batch)
+            batch = []
+    if batch:
+        queued += _insert(batch)
+    schedule_delivery()
+    return queued
+
+
+def _insert(batch):
+    keys = [mail.key for mail in batch]
+    with transaction.atomic():
+        existing = set(OutgoingMail.objects.filter(key__in=keys).values_list("key", flat=True))
+        OutgoingMail.objects.bulk_create(batch, ignore_conflicts=True)
+    return len(set(keys) - existing)
+
+
+@task()
+def send_newsletter(article_id):
+    return queue_newsletter(article_id)
+
+
+# Cells a spreadsheet would read as a formula (or that hide one behind a control character).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """A cell value no spreadsheet runs as a formula: such cells start with a quote."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def subscriptions_csv(subscriptions, header):
+    """CSV text of subscriptions: address, article (empty for the newsletter), scope, dates."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([csv_safe(cell) for cell in header])
+    for subscription in subscriptions:
+        writer.writerow(
+            csv_safe(cell)
+            for cell in (
+                subscription.email,
+                subscription.article.title if subscription.article else "",
+                subscription.scope,
+                subscription.confirmed_at.isoformat() if subscription.confirmed_at else "",
+                subscription.created_at.isoformat(),
+            )
+        )
+    return out.getvalue()

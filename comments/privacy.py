@@ -1,0 +1,156 @@
+"""Privacy (AVG / GDPR): IP retention, and a reader's own data by e-mail address.
+
+A reader asks for their data with only an e-mail address: the site mails a
+signed link (salted JSON, valid for a day, holding just the address) to that
+address. The page behind the link shows what is stored; exporting and erasing
+are POSTs from its buttons, so a mail scanner following the link changes nothing.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.page_cache import invalidate_pages
+from comments.models import Comment, OutgoingMail, Subscription
+from comments.outbox import queue_mail
+from comments.subscriptions import InvalidLink, _load, absolute_url, normalise_email
+
+PRIVACY_SALT = "comments.privacy"
+PRIVACY_MAX_AGE = datetime.timedelta(days=1)
+DATA_MAIL_INTERVAL = datetime.timedelta(hours=1)
+ANONYMOUS_NAME = "Anonieme lezer"
+
+
+class Erasure:
+    """What to do with an address's comments; subscriptions are always deleted."""
+
+    ANONYMISE = "anonymise"  # keep the text under the name ANONYMOUS_NAME
+    REMOVE = "remove"  # also remove the comment and empty its text
+
+
+def erase_old_ip_addresses(now=None):
+    """Forget the IP address of comments older than COMMENTS_IP_RETENTION_DAYS."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.COMMENTS_IP_RETENTION_DAYS)
+    return Comment.objects.filter(submit_date__lt=cutoff, ip_address__isnull=False).update(
+        ip_address=None
+    )
+
+
+def data_url(email):
+    token = signing.dumps({"e": normalise_email(email)}, salt=PRIVACY_SALT)
+    return absolute_url(reverse("comments:privacy-data", args=[token]))
+
+
+def email_from_privacy_token(token):
+    payload = _load(token, PRIVACY_SALT, PRIVACY_MAX_AGE)
+    if not isinstance(payload, dict) or not isinstance(payload.get("e"), str):
+        raise InvalidLink()
+    return payload["e"]
+
+
+def request_data_mail(email):
+    """Queue the mail with the link to the address's data: at most one an hour per address."""
+    email = normalise_email(email)
+    now = timezone.now()
+    with transaction.atomic():
+        recent = OutgoingMail.objects.filter(
+            kind=OutgoingMail.Kind.DATA_EXPORT,
+            to=email,
+            created_at__gt=now - DATA_MAIL_INTERVAL,
+        ).exists()
+        if recent:
+            return False
+        # The key also allows only one per clock hour, should two requests race.
+        hour = int(now.timestamp()) // 3600
+        queue_mail(key=f"data_export:{email}:{hour}", kind=OutgoingMail.Kind.DATA_EXPORT, to=email)
+    return True
+
+
+def comments_of(email):
+    return Comment.objects.filter(user_email__iexact=normalise_email(email))
+
+
+def subscriptions_of(email):
+    return Subscription.objects.filter(email=normalise_email(email))
+
+
+def summary(email):
+    return {
+        "comments": comments_of(email).count(),
+        "subscriptions": subscriptions_of(email).count(),
+    }
+
+
+def _status(comment):
+    if comment.is_spam:
+        return "spam"
+    if comment.is_removed:
+        return "removed"
+    if not comment.is_public:
+        return "held"
+    return "public"
+
+
+def _article(obj):
+    if obj is None:
+        return {"title": None, "url": None}
+    return {"title": str(obj), "url": absolute_url(obj.get_absolute_url())}
+
+
+def export(email):
+    """Everything stored for the address, and nothing of anyone else, as JSON-ready data."""
+    email = normalise_email(email)
+    comments = comments_of(email).prefetch_related("content_object").order_by("submit_date")
+    subscriptions = subscriptions_of(email).select_related("article").order_by("created_at")
+    return {
+        "email": email,
+        "exported_at": timezone.now().isoformat(),
+        "comments": [
+            {
+                "article": _article(comment.content_object),
+                "name": comment.user_name,
+                "website": comment.user_url,
+                "text": comment.comment,
+                "date": comment.submit_date.isoformat(),
+                "status": _status(comment),
+            }
+            for comment in comments
+        ],
+        "subscriptions": [
+            {
+                "article": _article(subscription.article),
+                "scope": subscription.scope,
+                "confirmed": subscription.confirmed_at.isoformat()
+                if subscription.confirmed_at
+                else None,
+            }
+            for subscription in subscriptions
+        ],
+    }
+
+
+def erase(email, mode):
+    """Anonymise (or remove) the address's comments and delete its subscriptions.
+
+    Returns (comments changed, subscriptions deleted).
+    """
+    if mode not in (Erasure.ANONYMISE, Erasure.REMOVE):
+        raise ValueError(f"Unknown erasure {mode!r}")
+    email = normalise_email(email)
+    changes = {"user_name": ANONYMOUS_NAME, "user_email": "", "user_url": "", "ip_address": None}
+    if mode == Erasure.REMOVE:
+        changes.update(is_removed=True, comment="", comment_html="")
+    with transaction.atomic():
+        ids = list(comments_of(email).values_list("pk", flat=True))
+        comments = Comment.objects.filter(pk__in=ids).update(**changes)
+        subscriptions = subscriptions_of(email).count()
+        subscriptions_of(email).delete()
+        # The outbox keeps the address too; waiting mail to it is no longer wanted.
+        OutgoingMail.objects.filter(to__iexact=email).delete()
+        invalidate_pages()
+    return comments, subscriptions

@@ -1,0 +1,126 @@
+"""The privacy page, and a reader's own data behind a signed link from a mail.
+
+A GET only shows a page; downloading and erasing are POSTs from its buttons.
+"""
+
+import json
+
+from django import forms
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from comments import privacy
+from comments.forms import FollowForm
+from comments.subscriptions import InvalidLink
+
+
+class ErasureForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("What should happen to your comments?"),
+        choices=[
+            (
+                privacy.Erasure.ANONYMISE,
+                _('Keep the text of my comments, under the name "Anonieme lezer"'),
+            ),
+            (privacy.Erasure.REMOVE, _("Remove my comments and their text")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what should happen to your comments.")},
+    )
+
+
+def _invalid_link(request, error):
+    return render(request, "privacy/link_invalid.html", {"expired": error.expired}, status=400)
+
+
+def _limited(request, group):
+    return is_ratelimited(
+        request,
+        group=group,
+        key="ip",
+        rate=settings.SUBSCRIPTION_LINK_RATE,
+        method="POST",
+        increment=True,
+    )
+
+
+def _slow_down(request):
+    return render(request, "discussion/subscription/slow_down.html", status=429)
+
+
+def privacy_page(request):
+    return render(
+        request,
+        "privacy/privacy.html",
+        {"ip_retention_days": settings.COMMENTS_IP_RETENTION_DAYS},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def data_request(request):
+    form = FollowForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        privacy.request_data_mail(form.cleaned_data["email"])
+        return render(request, "privacy/requested.html")
+    return render(request, "privacy/request.html", {"form": form})
+
+
+def _data_page(request, token, email, **context):
+    return render(
+        request,
+        "privacy/data.html",
+        {"email": email, "token": token, "summary": privacy.summary(email), **context},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def data(request, token):
+    try:
+        email = privacy.email_from_privacy_token(token)
+    except InvalidLink as error:
+        return _invalid_link(request, error)
+    return _data_page(request, token, email, form=ErasureForm())
+
+
+@never_cache
+@require_POST
+def download(request, token):
+    try:
+        email = privacy.email_from_privacy_token(token)
+    except InvalidLink as error:
+        return _invalid_link(request, error)
+    if _limited(request, "privacy:export"):
+        return _slow_down(request)
+    body = json.dumps(privacy.export(email), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = f"mijn-gegevens-{timezone.localdate().isoformat()}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@require_POST
+def erase(request, token):
+    try:
+        email = privacy.email_from_privacy_token(token)
+    except InvalidLink as error:
+        return _invalid_link(request, error)
+    if _limited(request, "privacy:erase"):
+        return _slow_down(request)
+    form = ErasureForm(request.POST)
+    if not form.is_valid():
+        return _data_page(request, token, email, form=form)
+    comments, subscriptions = privacy.erase(email, form.cleaned_data["mode"])
+    return render(
+        request,
+        "privacy/erased.html",
+        {"email": email, "comments": comments, "subscriptions": subscriptions},
+    )

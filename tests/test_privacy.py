@@ -1,0 +1,294 @@
+"""Privacy (AVG / GDPR): the privacy page, IP retention, and a reader's own data over real SMTP."""
+
+import datetime
+import json
+import re
+import time
+
+import pytest
+from captcha.models import CaptchaStore
+from django.contrib.auth.models import Permission
+from django.core import signing
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from comments.models import Comment, OutgoingMail, Subscription
+from comments.privacy import ANONYMOUS_NAME, PRIVACY_SALT
+from comments.tasks import erase_old_ip_addresses
+from tests.conftest import post_url
+from tests.mail_sink import html_of, text_of
+
+pytestmark = pytest.mark.django_db
+
+READER = "petra@example.nl"
+OTHER = "bas@example.nl"
+
+
+def path_of(url):
+    return re.sub(r"^https?://[^/]+", "", url)
+
+
+@pytest.fixture
+def post(client, comment_form):
+    def post(article, **fields):
+        response = client.post(post_url(article), comment_form(article, **fields))
+        assert response.status_code == 302, response.content.decode()[:3000]
+        return Comment.objects.latest("pk")
+
+    return post
+
+
+def ask_for_data(client, email):
+    url = reverse("comments:privacy-request")
+    html = client.get(url).content.decode()
+    key = re.search(r'name="captcha_0" value="([^"]+)"', html).group(1)
+    return client.post(
+        url,
+        {
+            "email": email,
+            "captcha_0": key,
+            "captcha_1": CaptchaStore.objects.get(hashkey=key).response,
+        },
+    )
+
+
+def data_link(smtp_sink, email):
+    [message] = smtp_sink.to(email)
+    link = re.search(r"https?://\S+/privacy/mijn-gegevens/\S+/", text_of(message)).group(0)
+    assert link in html_of(message)
+    return path_of(link)
+
+
+def erase_tasks():
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path=erase_old_ip_addresses.module_path
+    )
+
+
+def test_the_privacy_page_says_what_is_kept_and_how_long(client, settings):
+    settings.COMMENTS_IP_RETENTION_DAYS = 45
+    response = client.get(reverse("comments:privacy"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "45" in html
+    assert reverse("comments:privacy-request") in html
+    assert "Set-Cookie" not in response.headers
+    assert client.get("/en/privacy/").status_code == 200
+
+
+def test_old_ip_addresses_are_erased_and_the_task_comes_back_tomorrow(seed_article, post):
+    old, new = post(seed_article), post(seed_article, comment="Nieuwe reactie.")
+    Comment.objects.filter(pk__in=[old.pk, new.pk]).update(ip_address="203.0.113.7")
+    Comment.objects.filter(pk=old.pk).update(
+        submit_date=timezone.now() - datetime.timedelta(days=31)
+    )
+    assert erase_old_ip_addresses.call() == 1
+    assert Comment.objects.get(pk=old.pk).ip_address is None
+    assert Comment.objects.get(pk=new.pk).ip_address == "203.0.113.7"
+    [next_run] = erase_tasks()
+    assert next_run.run_after > timezone.now() + datetime.timedelta(hours=23)
+    erase_old_ip_addresses.call()
+    assert erase_tasks().count() == 1  # one daily chain, however often it runs
+
+
+def test_the_worker_starts_the_daily_erasure(seed_article, post, run_worker, settings):
+    settings.COMMENTS_IP_RETENTION_DAYS = 7
+    old = post(seed_article)
+    Comment.objects.filter(pk=old.pk).update(
+        ip_address="203.0.113.7", submit_date=timezone.now() - datetime.timedelta(days=8)
+    )
+    run_worker()
+    assert Comment.objects.get(pk=old.pk).ip_address is None
+    run_worker()
+    [next_run] = erase_tasks()
+    assert next_run.run_after > timezone.now() + datetime.timedelta(hours=23)
+
+
+@pytest.fixture
+def commented_with_ip(seed_article, post):
+    comment = post(seed_article)
+    Comment.objects.filter(pk=comment.pk).update(ip_address="203.0.113.7")
+    return comment
+
+
+def test_superusers_see_ip_addresses_in_the_admin(admin_client_nl, commented_with_ip):
+    change = reverse("admin:comments_comment_change", args=[commented_with_ip.pk])
+    assert "203.0.113.7" in admin_client_nl.get(change).content.decode()
+    found = admin_client_nl.get(reverse("admin:comments_comment_changelist"), {"q": "203.0.113"})
+    assert found.context["cl"].result_count == 1
+
+
+def test_staff_without_the_permission_do_not_see_ip_addresses(
+    client, django_user_model, commented_with_ip
+):
+    editor = django_user_model.objects.create_user("moderator", password="x" * 20, is_staff=True)
+    editor.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_comment", "change_comment"])
+    )
+    client.force_login(editor)
+    change = reverse("admin:comments_comment_change", args=[commented_with_ip.pk])
+    response = client.get(change)
+    assert response.status_code == 200
+    assert "203.0.113.7" not in response.content.decode()
+    changelist = reverse("admin:comments_comment_changelist")
+    assert client.get(changelist, {"q": "203.0.113"}).context["cl"].result_count == 0
+    assert client.get(changelist, {"ip_address": "203.0.113.7"}).status_code in (302, 400)
+
+    editor.user_permissions.add(Permission.objects.get(codename="view_ip_address"))
+    editor = django_user_model.objects.get(pk=editor.pk)  # forget the cached permissions
+    client.force_login(editor)
+    assert "203.0.113.7" in client.get(change).content.decode()
+
+
+@pytest.fixture
+def reader_data(client, seed_article, make_article, post, smtp_sink, run_worker):
+    """Two comments and a confirmed subscription of READER, and a comment of someone else."""
+    other_article = make_article()
+    first = post(seed_article, email=READER, url="https://petra.example.nl", followup="on")
+    second = post(other_article, email="Petra@Example.nl", comment="Tweede gedachte van mij.")
+    other = post(seed_article, name="Bas Bakker", email=OTHER, comment="Mijn eigen mening.")
+    Comment.objects.filter(pk__in=[first.pk, second.pk, other.pk]).update(ip_address="203.0.113.7")
+    Subscription.objects.create(email=OTHER, article=seed_article, confirmed_at=timezone.now())
+    run_worker()
+    Subscription.objects.filter(email=READER).update(confirmed_at=timezone.now())
+    smtp_sink.clear()
+    return first, second, other
+
+
+def test_data_request_export_and_anonymising_end_to_end(
+    client, seed_article, reader_data, smtp_sink, run_worker
+):
+    first, second, other = reader_data
+    reader = Client()
+    assert "Petra de Vries" in reader.get(seed_article.get_absolute_url()).content.decode()
+
+    assert ask_for_data(client, READER).status_code == 200
+    run_worker()
+    [message] = smtp_sink.to(READER)
+    assert message["Auto-Submitted"] == "auto-generated"
+    link = data_link(smtp_sink, READER)
+
+    page = client.get(link)
+    assert page.status_code == 200
+    assert page.context["summary"] == {"comments": 2, "subscriptions": 1}
+    assert READER in page.content.decode()
+
+    download = client.post(reverse("comments:privacy-export", args=[link.split("/")[-2]]))
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("application/json")
+    assert download["Content-Disposition"].startswith("attachment;")
+    data = json.loads(download.content)
+    assert data["email"] == READER
+    assert [c["text"] for c in data["comments"]] == [
+        "Goed punt, dank voor de tips.",
+        "Tweede gedachte van mij.",
+    ]
+    assert data["comments"][0]["name"] == "Petra de Vries"
+    assert data["comments"][0]["website"] == "https://petra.example.nl"
+    assert data["comments"][0]["status"] == "public"
+    assert data["comments"][0]["article"]["title"] == seed_article.title
+    assert data["comments"][0]["article"]["url"].endswith(seed_article.get_absolute_url())
+    assert data["comments"][0]["date"]
+    [subscription] = data["subscriptions"]
+    assert subscription["article"]["title"] == seed_article.title
+    assert subscription["scope"] == "all"
+    assert subscription["confirmed"]
+    assert "Bas" not in download.content.decode()
+    assert OTHER not in download.content.decode()
+
+    erase_url = reverse("comments:privacy-erase", args=[link.split("/")[-2]])
+    assert client.post(erase_url, {}).status_code == 200  # no choice made: nothing happens
+    assert Comment.objects.get(pk=first.pk).user_name == "Petra de Vries"
+
+    done = client.post(erase_url, {"mode": "anonymise"})
+    assert done.status_code == 200
+    assert done.context["comments"] == 2
+    assert done.context["subscriptions"] == 1
+    for comment in Comment.objects.filter(pk__in=[first.pk, second.pk]):
+        assert comment.user_name == ANONYMOUS_NAME
+        assert comment.user_email == comment.user_url == ""
+        assert comment.ip_address is None
+        assert comment.is_visible
+    assert Comment.objects.get(pk=first.pk).comment == "Goed punt, dank voor de tips."
+    assert not Subscription.objects.filter(email=READER).exists()
+    assert not OutgoingMail.objects.filter(to=READER).exists()
+    untouched = Comment.objects.get(pk=other.pk)
+    assert (untouched.user_name, untouched.user_email) == ("Bas Bakker", OTHER)
+    assert untouched.ip_address == "203.0.113.7"
+    assert Subscription.objects.filter(email=OTHER).exists()
+
+    article_page = reader.get(seed_article.get_absolute_url()).content.decode()
+    assert "Petra de Vries" not in article_page
+    assert ANONYMOUS_NAME in article_page
+    assert "Goed punt, dank voor de tips." in article_page
+    assert "petra.example.nl" not in article_page
+    assert client.get(link).context["summary"] == {"comments": 0, "subscriptions": 0}
+
+
+def test_erasing_can_remove_the_text_too(client, seed_article, reader_data, smtp_sink, run_worker):
+    first, second, other = reader_data
+    ask_for_data(client, READER)
+    run_worker()
+    token = data_link(smtp_sink, READER).split("/")[-2]
+    client.post(reverse("comments:privacy-erase", args=[token]), {"mode": "remove"})
+    for comment in Comment.objects.filter(pk__in=[first.pk, second.pk]):
+        assert comment.is_removed
+        assert comment.comment == comment.comment_html == ""
+        assert comment.user_name == ANONYMOUS_NAME
+        assert comment.user_email == ""
+    article_page = Client().get(seed_article.get_absolute_url()).content.decode()
+    assert "Goed punt, dank voor de tips." not in article_page
+    assert "Mijn eigen mening." in article_page
+
+
+def test_a_get_on_the_link_changes_nothing(client, reader_data, smtp_sink, run_worker):
+    ask_for_data(client, READER)
+    run_worker()
+    link = data_link(smtp_sink, READER)
+    for _ in range(2):
+        assert client.get(link).status_code == 200
+    assert Comment.objects.filter(user_email__iexact=READER).count() == 2
+    assert Subscription.objects.filter(email=READER).exists()
+
+
+def test_at_most_one_data_mail_an_hour(client, smtp_sink, run_worker):
+    for _ in range(3):
+        assert ask_for_data(client, READER).status_code == 200
+    run_worker()
+    assert len(smtp_sink.to(READER)) == 1
+
+
+def test_the_request_form_needs_the_captcha(client, smtp_sink, run_worker):
+    url = reverse("comments:privacy-request")
+    html = client.get(url).content.decode()
+    key = re.search(r'name="captcha_0" value="([^"]+)"', html).group(1)
+    response = client.post(url, {"email": READER, "captcha_0": key, "captcha_1": "fout"})
+    assert "De code klopt niet." in response.content.decode()
+    run_worker()
+    assert smtp_sink.messages == []
+
+
+@pytest.mark.parametrize("route", ["privacy-data", "privacy-export", "privacy-erase"])
+def test_tampered_links_are_refused(client, reader_data, route):
+    token = signing.dumps({"e": READER}, salt="iets-anders")
+    url = reverse(f"comments:{route}", args=[token])
+    response = client.get(url) if route == "privacy-data" else client.post(url, {"mode": "remove"})
+    assert response.status_code == 400
+    assert "Deze link is niet geldig." in response.content.decode()
+    assert Comment.objects.filter(user_email__iexact=READER).count() == 2
+
+
+def test_expired_links_are_refused(client, reader_data, monkeypatch):
+    token = signing.dumps({"e": READER}, salt=PRIVACY_SALT)
+    real_time = time.time
+    monkeypatch.setattr("time.time", lambda: real_time() + 2 * 86400)
+    for response in (
+        client.get(reverse("comments:privacy-data", args=[token])),
+        client.post(reverse("comments:privacy-erase", args=[token]), {"mode": "remove"}),
+    ):
+        assert response.status_code == 400
+        assert "Deze link werkt niet" in response.content.decode()
+    assert Subscription.objects.filter(email=READER).exists()
