@@ -15,8 +15,8 @@ from comments.newsletter import (
     subscription_from_confirm,
     subscription_from_unsubscribe,
 )
-from comments.subscription_views import _invalid_link, _limited
-from comments.subscriptions import InvalidLink, confirm_subscription, unsubscribe
+from comments.subscription_views import act_on_link
+from comments.subscriptions import confirm_subscription, unsubscribe
 
 
 @never_cache
@@ -32,33 +32,25 @@ def signup(request):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
-    try:
-        subscription = subscription_from_confirm(token)
-    except InvalidLink as error:
-        return _invalid_link(request, error)
-    done = False
-    if request.method == "POST":
-        if _limited(request, "subscriptions:confirm"):
-            return render(request, "discussion/subscription/slow_down.html", status=429)
-        confirm_subscription(subscription)
-        done = True
-    return render(request, "newsletter/confirm.html", {"subscription": subscription, "done": done})
+    return act_on_link(
+        request,
+        token,
+        load=subscription_from_confirm,
+        act=confirm_subscription,
+        limit_group="subscriptions:confirm",
+        template="newsletter/confirm.html",
+    )
 
 
 @csrf_exempt  # RFC 8058 one-click: mail programs POST without cookies or tokens.
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe_view(request, token):
-    try:
-        subscription = subscription_from_unsubscribe(token)
-    except InvalidLink as error:
-        return _invalid_link(request, error)
-    done = False
-    if request.method == "POST":
-        if _limited(request, "subscriptions:unsubscribe"):
-            return render(request, "discussion/subscription/slow_down.html", status=429)
-        unsubscribe(subscription)
-        done = True
-    return render(
-        request, "newsletter/unsubscribe.html", {"subscription": subscription, "done": done}
+    return act_on_link(
+        request,
+        token,
+        load=subscription_from_unsubscribe,
+        act=unsubscribe,
+        limit_group="subscriptions:unsubscribe",
+        template="newsletter/unsubscribe.html",
     )

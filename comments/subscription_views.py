@@ -57,27 +57,37 @@ def follow(request, article_id):
     )
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-def confirm(request, token):
+def act_on_link(request, token, *, load, act, limit_group, template, context=None):
+    """A page behind a mail link: GET shows it, POST (rate-limited) does `act`.
+
+    `load` turns the token into a subscription or raises InvalidLink; `context`
+    adds to the page's context given that subscription.
+    """
     try:
-        subscription = subscription_from_confirm_token(token)
+        subscription = load(token)
     except InvalidLink as error:
         return _invalid_link(request, error)
     done = False
     if request.method == "POST":
-        if _limited(request, "subscriptions:confirm"):
+        if _limited(request, limit_group):
             return render(request, "discussion/subscription/slow_down.html", status=429)
-        confirm_subscription(subscription)
+        act(subscription)
         done = True
-    return render(
+    extra = context(subscription) if context else {}
+    return render(request, template, {"subscription": subscription, "done": done, **extra})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request, token):
+    return act_on_link(
         request,
-        "discussion/subscription/confirm.html",
-        {
-            "subscription": subscription,
-            "done": done,
-            "manage_url": manage_url(subscription.email),
-        },
+        token,
+        load=subscription_from_confirm_token,
+        act=confirm_subscription,
+        limit_group="subscriptions:confirm",
+        template="discussion/subscription/confirm.html",
+        context=lambda subscription: {"manage_url": manage_url(subscription.email)},
     )
 
 
@@ -105,18 +115,11 @@ def manage(request, token):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe_view(request, token):
-    try:
-        subscription = subscription_from_unsubscribe_token(token)
-    except InvalidLink as error:
-        return _invalid_link(request, error)
-    done = False
-    if request.method == "POST":
-        if _limited(request, "subscriptions:unsubscribe"):
-            return render(request, "discussion/subscription/slow_down.html", status=429)
-        unsubscribe(subscription)
-        done = True
-    return render(
+    return act_on_link(
         request,
-        "discussion/subscription/unsubscribe.html",
-        {"subscription": subscription, "done": done, "token": token},
+        token,
+        load=subscription_from_unsubscribe_token,
+        act=unsubscribe,
+        limit_group="subscriptions:unsubscribe",
+        template="discussion/subscription/unsubscribe.html",
     )
