@@ -174,8 +174,8 @@ class CommentAdmin(admin.ModelAdmin):
 
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
-    list_display = ["email", "article", "scope", "confirmed_at", "created_at"]
-    list_filter = ["scope", ("confirmed_at", admin.EmptyFieldListFilter)]
+    list_display = ["email", "article", "scope", "language", "confirmed_at", "created_at"]
+    list_filter = ["scope", "language", ("confirmed_at", admin.EmptyFieldListFilter)]
     search_fields = ["email", "article__title"]
     list_select_related = ["article"]
     raw_id_fields = ["article"]

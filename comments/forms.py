@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from comments.models import Comment, Subscription
@@ -196,18 +197,40 @@ class FollowForm(forms.Form):
 
 
 class ScopeForm(forms.Form):
-    """The manage page: one scope choice per subscription of an address."""
+    """The manage page: a choice per subscription of an address, and the mails' language."""
+
+    NEWSLETTER_CHOICES = [
+        (Subscription.Scope.ALL, _("send me the newsletter")),
+        (Subscription.Scope.NONE, _("no newsletter")),
+    ]
 
     def __init__(self, *args, subscriptions, **kwargs):
         super().__init__(*args, **kwargs)
         self.subscriptions = list(subscriptions)
         for subscription in self.subscriptions:
+            newsletter = subscription.is_newsletter
             self.fields[f"scope_{subscription.pk}"] = forms.ChoiceField(
-                label=subscription.article.title,
-                choices=Subscription.Scope.choices,
+                label=_("Newsletter") if newsletter else subscription.article.title,
+                choices=self.NEWSLETTER_CHOICES if newsletter else Subscription.Scope.choices,
                 initial=subscription.scope,
                 widget=forms.RadioSelect,
             )
+        if self.subscriptions:
+            # Each language is named in itself, so a reader finds their own.
+            self.fields["language"] = forms.ChoiceField(
+                label=_("Language of the e-mails"),
+                choices=[
+                    (code, translation.get_language_info(code)["name_local"])
+                    for code, _name in settings.LANGUAGES
+                ],
+                initial=self.subscriptions[0].language,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+
+    def language(self):
+        """The chosen language, or None when the form left it out (keep the current one)."""
+        return self.cleaned_data.get("language") or None
 
     def scopes(self):
         return {

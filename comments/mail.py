@@ -1,4 +1,4 @@
-"""The contents of the site's e-mails: Dutch text and HTML, with list headers."""
+"""The contents of the site's e-mails: text and HTML in the reader's language, with list headers."""
 
 from urllib.parse import urlsplit
 
@@ -55,7 +55,8 @@ def _article_thread_id(article):
 
 
 def build_message(mail):
-    with translation.override(settings.LANGUAGE_CODE):
+    # Links in the mail lead to the pages in the same language (i18n_patterns).
+    with translation.override(mail.language or settings.LANGUAGE_CODE):
         match mail.kind:
             case OutgoingMail.Kind.NOTIFICATION:
                 return _notification(mail)
@@ -141,6 +142,9 @@ def _newsletter(mail):
     context = {
         "article": article,
         "article_url": absolute_url(article.get_absolute_url()),
+        # Articles are written in the site's language, whatever the mail's language.
+        "article_language": settings.LANGUAGE_CODE,
+        "manage_url": manage_url(subscription.email),
         "unsubscribe_url": stop_url,
         "site_name": settings.SITE_NAME,
     }

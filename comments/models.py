@@ -126,6 +126,13 @@ class Subscription(models.Model):
         help_text=_("Empty for the newsletter."),
     )
     scope = models.CharField(_("scope"), max_length=10, choices=Scope, default=Scope.ALL)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the e-mails to this address."),
+    )
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(_("confirmation mail sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -186,6 +193,9 @@ class OutgoingMail(models.Model):
     key = models.CharField(max_length=300, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     to = models.EmailField(_("to"), max_length=254)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     comment = models.ForeignKey(
         Comment, verbose_name=_("comment"), on_delete=models.CASCADE, null=True, blank=True
     )

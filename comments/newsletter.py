@@ -79,12 +79,14 @@ def queue_newsletter(article_id):
         return 0
     queued = 0
     batch = []
-    for subscription_id, email in subscribers().values_list("pk", "email").iterator():
+    addresses = subscribers().values_list("pk", "email", "language")
+    for subscription_id, email, language in addresses.iterator():
         batch.append(
             OutgoingMail(
                 key=f"newsletter:{article.pk}:{email}",
                 kind=OutgoingMail.Kind.NEWSLETTER,
                 to=email,
+                language=language,
                 subscription_id=subscription_id,
                 article_id=article.pk,
             )

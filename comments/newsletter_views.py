@@ -16,7 +16,7 @@ from comments.newsletter import (
     subscription_from_unsubscribe,
 )
 from comments.subscription_views import act_on_link
-from comments.subscriptions import confirm_subscription, unsubscribe
+from comments.subscriptions import confirm_subscription, manage_url, unsubscribe
 
 
 @never_cache
@@ -39,6 +39,7 @@ def confirm(request, token):
         act=confirm_subscription,
         limit_group="subscriptions:confirm",
         template="newsletter/confirm.html",
+        context=lambda subscription: {"manage_url": manage_url(subscription.email)},
     )
 
 

@@ -30,12 +30,14 @@ def queue_comment_notifications(comment_id):
             in_scope |= Q(scope=Subscription.Scope.REPLIES, email=parent_email.strip().lower())
     queued = 0
     batch = []
-    for subscription_id, email in recipients.filter(in_scope).values_list("pk", "email").iterator():
+    subscribers = recipients.filter(in_scope).values_list("pk", "email", "language")
+    for subscription_id, email, language in subscribers.iterator():
         batch.append(
             OutgoingMail(
                 key=f"notification:{comment.pk}:{email}",
                 kind=OutgoingMail.Kind.NOTIFICATION,
                 to=email,
+                language=language,
                 comment_id=comment.pk,
                 subscription_id=subscription_id,
             )
@@ -56,5 +58,7 @@ def notify_moderators(comment):
             key=f"moderation:{comment.pk}:{address.lower()}",
             kind=OutgoingMail.Kind.MODERATION,
             to=address,
+            # Moderators work in the site's own language, whichever page the comment came from.
+            language=settings.LANGUAGE_CODE,
             comment=comment,
         )

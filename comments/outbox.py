@@ -19,17 +19,34 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db.models import F, Min, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from comments.models import OutgoingMail
 
 logger = logging.getLogger(__name__)
 
 
-def queue_mail(*, key, kind, to, comment=None, subscription=None):
+def reader_language():
+    """The language of the page the reader is on, for the mails that page causes."""
+    try:
+        return translation.get_supported_language_variant(translation.get_language() or "")
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
+def queue_mail(*, key, kind, to, language, comment=None, subscription=None):
     """Put one mail in the outbox (once per key) and make sure a worker will send it."""
     OutgoingMail.objects.bulk_create(
-        [OutgoingMail(key=key, kind=kind, to=to, comment=comment, subscription=subscription)],
+        [
+            OutgoingMail(
+                key=key,
+                kind=kind,
+                to=to,
+                language=language,
+                comment=comment,
+                subscription=subscription,
+            )
+        ],
         ignore_conflicts=True,
     )
     schedule_delivery()

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from articles.page_cache import invalidate_pages
 from comments.models import Comment, OutgoingMail, Subscription
-from comments.outbox import queue_mail
+from comments.outbox import queue_mail, reader_language
 from comments.subscriptions import InvalidLink, _load, absolute_url, normalise_email
 
 PRIVACY_SALT = "comments.privacy"
@@ -67,7 +67,12 @@ def request_data_mail(email):
             return False
         # The key also allows only one per clock hour, should two requests race.
         hour = int(now.timestamp()) // 3600
-        queue_mail(key=f"data_export:{email}:{hour}", kind=OutgoingMail.Kind.DATA_EXPORT, to=email)
+        queue_mail(
+            key=f"data_export:{email}:{hour}",
+            kind=OutgoingMail.Kind.DATA_EXPORT,
+            to=email,
+            language=reader_language(),
+        )
     return True
 
 
@@ -125,6 +130,7 @@ def export(email):
             {
                 "article": _article(subscription.article),
                 "scope": subscription.scope,
+                "language": subscription.language,
                 "confirmed": subscription.confirmed_at.isoformat()
                 if subscription.confirmed_at
                 else None,

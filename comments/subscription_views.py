@@ -19,7 +19,7 @@ from comments.subscriptions import (
     email_from_manage_token,
     manage_url,
     request_subscription,
-    set_scopes,
+    set_choices,
     subscription_from_confirm_token,
     subscription_from_unsubscribe_token,
     subscriptions_of,
@@ -101,7 +101,7 @@ def manage(request, token):
     form = ScopeForm(request.POST or None, subscriptions=subscriptions_of(email))
     saved = False
     if request.method == "POST" and form.is_valid():
-        set_scopes(email, form.scopes())
+        set_choices(email, form.scopes(), form.language())
         form = ScopeForm(subscriptions=subscriptions_of(email))
         saved = True
     return render(

@@ -10,11 +10,12 @@ import datetime
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Subscription
-from comments.outbox import queue_mail
+from comments.outbox import queue_mail, reader_language
 
 CONFIRM_SALT = "comments.subscription.confirm"
 MANAGE_SALT = "comments.subscription.manage"
@@ -98,7 +99,8 @@ def request_subscription(*, email, article, scope=Subscription.Scope.ALL):
     """Ask an address to confirm that it wants to follow an article.
 
     Sends at most one confirmation mail an hour for the same address and article;
-    an address that is already confirmed only has its scope widened.
+    an address that is already confirmed only has its scope widened. The mails
+    are in the language of the page the request came from.
     """
     email = normalise_email(email)
     with transaction.atomic():
@@ -116,6 +118,7 @@ def request_subscription(*, email, article, scope=Subscription.Scope.ALL):
             # Someone asks to resume mail to an address that opted out: ask it again.
             subscription.confirmed_at = None
         subscription.scope = scope
+        subscription.language = reader_language()
         now = timezone.now()
         recently = subscription.confirmation_sent_at and (
             now - subscription.confirmation_sent_at < CONFIRMATION_MAIL_INTERVAL
@@ -126,6 +129,7 @@ def request_subscription(*, email, article, scope=Subscription.Scope.ALL):
                 key=f"confirmation:{subscription.pk}:{int(now.timestamp())}",
                 kind="confirmation",
                 to=email,
+                language=subscription.language,
                 subscription=subscription,
             )
         subscription.save()
@@ -148,20 +152,23 @@ def unsubscribe(subscription):
 
 
 def subscriptions_of(email):
+    """Confirmed subscriptions of an address: discussions, newest first, then the newsletter."""
     return (
-        Subscription.objects.filter(
-            email=normalise_email(email), confirmed_at__isnull=False, article__isnull=False
-        )
+        Subscription.objects.filter(email=normalise_email(email), confirmed_at__isnull=False)
         .select_related("article")
-        .order_by("-article__published_at")
+        .order_by(F("article__published_at").desc(nulls_last=True))
     )
 
 
-def set_scopes(email, scopes):
-    """Apply {subscription id: scope} for the address's own subscriptions."""
+def set_choices(email, scopes, language):
+    """Apply {subscription id: scope} for the address's own subscriptions, and its mail language."""
     own = {sub.pk: sub for sub in subscriptions_of(email)}
     for pk, scope in scopes.items():
         subscription = own.get(pk)
         if subscription is not None and subscription.scope != scope:
             subscription.scope = scope
             subscription.save(update_fields=["scope", "updated_at"])
+    if language:
+        Subscription.objects.filter(email=normalise_email(email)).exclude(language=language).update(
+            language=language, updated_at=timezone.now()
+        )

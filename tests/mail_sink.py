@@ -2,6 +2,7 @@
 
 import asyncio
 import email
+import re
 import socket
 import threading
 from email import policy
@@ -61,3 +62,13 @@ def text_of(message):
 
 def html_of(message):
     return message.get_body(preferencelist=("html",)).get_content()
+
+
+def links_in(message):
+    """The addresses in a mail's text part."""
+    return re.findall(r"https?://\S+", text_of(message))
+
+
+def path_of(url):
+    """A link's path, for the test client."""
+    return re.sub(r"^https?://[^/]+", "", url)

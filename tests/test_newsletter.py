@@ -15,21 +15,13 @@ from django_tasks_db.models import DBTaskResult
 from articles.models import Article
 from comments.models import OutgoingMail, Subscription
 from comments.newsletter import csv_safe
-from tests.mail_sink import html_of, text_of
+from tests.mail_sink import html_of, links_in, path_of, text_of
 
 pytestmark = pytest.mark.django_db
 
 READER = "lezer@example.nl"
 ARTICLES = "admin:articles_article_changelist"
 SUBSCRIPTIONS = "admin:comments_subscription_changelist"
-
-
-def links_in(message):
-    return re.findall(r"https?://\S+", text_of(message))
-
-
-def path_of(url):
-    return re.sub(r"^https?://[^/]+", "", url)
 
 
 @pytest.fixture

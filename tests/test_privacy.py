@@ -19,16 +19,12 @@ from comments.models import Comment, OutgoingMail, Subscription
 from comments.privacy import ANONYMOUS_NAME, PRIVACY_SALT
 from comments.tasks import erase_old_ip_addresses
 from tests.conftest import post_url
-from tests.mail_sink import html_of, text_of
+from tests.mail_sink import html_of, path_of, text_of
 
 pytestmark = pytest.mark.django_db
 
 READER = "petra@example.nl"
 OTHER = "bas@example.nl"
-
-
-def path_of(url):
-    return re.sub(r"^https?://[^/]+", "", url)
 
 
 @pytest.fixture
@@ -195,6 +191,7 @@ def test_data_request_export_and_anonymising_end_to_end(
     [subscription] = data["subscriptions"]
     assert subscription["article"]["title"] == seed_article.title
     assert subscription["scope"] == "all"
+    assert subscription["language"] == "nl"
     assert subscription["confirmed"]
     assert "Bas" not in download.content.decode()
     assert OTHER not in download.content.decode()

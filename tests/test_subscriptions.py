@@ -13,19 +13,11 @@ from comments.models import Comment, OutgoingMail, Subscription
 from comments.moderation import approve_comments, remove_comments
 from comments.subscriptions import CONFIRM_SALT
 from tests.conftest import post_url
-from tests.mail_sink import html_of, text_of
+from tests.mail_sink import html_of, links_in, path_of, text_of
 
 pytestmark = pytest.mark.django_db
 
 SUBSCRIBER = "volger@example.nl"
-
-
-def links_in(message):
-    return re.findall(r"https?://\S+", text_of(message))
-
-
-def path_of(url):
-    return re.sub(r"^https?://[^/]+", "", url)
 
 
 @pytest.fixture
