@@ -2,6 +2,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from articles.sitemaps import ArticleSitemap
 from articles.views import favicon, robots_txt
@@ -22,6 +24,9 @@ urlpatterns = i18n_patterns(
 )
 
 urlpatterns += [
+    # The footer's language switch is on every cached page, which carries no CSRF token (a
+    # reader's GET sets no cookie). A forged switch could only change a visitor's language.
+    path("taal/", csrf_exempt(set_language), name="set_language"),
     # Ahead of captcha.urls: the same refresh, with a rate limit.
     path("captcha/refresh/", rate_limited_captcha_refresh, name="captcha-refresh"),
     re_path(r"^captcha/audio/(?P<key>\w+)\.wav$", rate_limited_captcha_audio, name="captcha-audio"),

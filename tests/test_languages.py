@@ -29,7 +29,7 @@ def test_translation_files_have_no_fuzzy_or_empty_entries(language):
 def visible_text(html):
     html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
     # The language switch is written in the language it leads to.
-    html = re.sub(r'<a [^>]*\blang="[a-z]+"[^>]*>.*?</a>', " ", html, flags=re.S)
+    html = re.sub(r'<form [^>]*\blang="[a-z]+"[^>]*>.*?</form>', " ", html, flags=re.S)
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
@@ -78,16 +78,39 @@ def test_the_english_article_page_is_in_english(client, seed_article):
     assert "Drie tips voor social mediarichtlijnen" in html  # the article stays as written
 
 
-def test_the_footer_switches_language_and_back(client, seed_article):
+def test_the_footer_switches_language_and_back(client, seed_article, settings):
     with translation.override("nl"):
         dutch = seed_article.get_absolute_url()
-    html = client.get(dutch).content.decode()
     english = f"/en{dutch}"
-    assert f'<a href="{english}" hreflang="en" lang="en">Read this page in English</a>' in html
+    html = client.get(dutch).content.decode()
+    assert '<form class="language-switch" action="/taal/" method="post" lang="en">' in html
+    assert f'<input type="hidden" name="next" value="{english}">' in html
+    assert f'<link rel="alternate" hreflang="en" href="{settings.SITE_URL}{english}">' in html
+
+    response = client.post("/taal/", {"language": "en", "next": english})
+    assert response.status_code == 302
+    assert response["Location"] == english
+    cookie = response.cookies["django_language"]
+    assert cookie.value == "en"
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
     back = client.get(english).content.decode()
-    assert (
-        f'<a href="{dutch}" hreflang="nl" lang="nl">Lees deze pagina in het Nederlands</a>' in back
-    )
+    assert "Comments <span" in back
+    assert f'<input type="hidden" name="next" value="{dutch}">' in back
+    assert ">Lees deze pagina in het Nederlands</button>" in back
+
+    response = client.post("/taal/", {"language": "nl", "next": dutch})
+    assert response["Location"] == dutch
+    assert response.cookies["django_language"].value == "nl"
+    assert "Reacties <span" in client.get(dutch).content.decode()
+
+
+def test_the_language_switch_needs_no_csrf_token_and_stays_on_the_site(seed_article):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/taal/", {"language": "en", "next": "https://evil.example/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/en/"  # not off the site
 
 
 def test_each_language_is_cached_on_its_own(client, seed_article):

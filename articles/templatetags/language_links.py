@@ -6,12 +6,11 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def other_languages(context):
-    """(code, name, address of this page in that language) for every other language."""
+def language_versions(context):
+    """(code, address of this page in that language, is it this page) for every language."""
     request = context["request"]
     current = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     return [
-        (code, name, translate_url(request.get_full_path(), code))
-        for code, name in settings.LANGUAGES
-        if code != current
+        (code, translate_url(request.get_full_path(), code), code == current)
+        for code, _name in settings.LANGUAGES
     ]
