@@ -8,6 +8,10 @@ from articles.models import Article
 
 class ArticleSitemap(Sitemap):
     changefreq = "weekly"
+    # Each article in every language, each entry naming the others (hreflang).
+    i18n = True
+    alternates = True
+    x_default = True
 
     @property
     def protocol(self):

@@ -29,6 +29,16 @@ def test_sitemap_lists_article_urls_with_the_site_domain(client, seed_article, s
     assert f"<loc>{settings.SITE_URL}{seed_article.get_absolute_url()}</loc>" in body
 
 
+def test_the_sitemap_lists_each_article_in_both_languages(client, seed_article, settings):
+    body = client.get("/sitemap.xml").content.decode()
+    dutch = f"{settings.SITE_URL}{seed_article.get_absolute_url()}"
+    english = f"{settings.SITE_URL}/en{seed_article.get_absolute_url()}"
+    assert f"<loc>{english}</loc>" in body
+    assert f'<xhtml:link rel="alternate" hreflang="en" href="{english}"/>' in body
+    assert f'<xhtml:link rel="alternate" hreflang="nl" href="{dutch}"/>' in body
+    assert f'<xhtml:link rel="alternate" hreflang="x-default" href="{dutch}"/>' in body
+
+
 def test_robots_txt_points_to_the_sitemap(client, settings):
     response = client.get("/robots.txt")
     assert response["Content-Type"] == "text/plain; charset=utf-8"
