@@ -5,9 +5,14 @@ it they are skipped on a developer's machine and fail in CI (the CI variable is 
 """
 
 import os
+import re
+import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+from tests.mail_sink import links_in
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -23,6 +28,11 @@ LOCALE = "nl-NL"
 DESKTOP = {"width": 1280, "height": 800}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SEED_SLUG = "drie-tips-voor-social-mediarichtlijnen"
+ARTICLE_PATH = f"/nieuws/2012/05/10/{SEED_SLUG}/"
+FOLLOW_BOX = "Ik wil bericht per e-mail ontvangen als er meer reacties op dit artikel verschijnen."
+POST_COMMENT = "Reactie plaatsen"
+THANKS = "Bedankt voor uw reactie."
+MAIL_TIMEOUT = 10  # seconds to wait for a mail that should arrive
 
 
 @pytest.hookimpl(trylast=True)
@@ -161,3 +171,105 @@ def screenshot():
         return path
 
     return save
+
+
+# Filling in forms
+
+
+def captcha_key(form):
+    return form.locator("input[name='captcha_0']").input_value()
+
+
+def wrong_answer(answer):
+    """A code of the right length that differs from the answer in every letter."""
+    return "".join("b" if letter == "a" else "a" for letter in answer)
+
+
+def post_comment(form, captcha_answer, *, name, email, text, follow=False):
+    expect(form).to_be_visible()
+    form.locator("#id_name").fill(name)
+    form.locator("#id_email").fill(email)
+    form.locator("#id_comment").fill(text)
+    if follow:
+        form.get_by_label(FOLLOW_BOX).check()
+    form.locator("input[name='captcha_1']").fill(captcha_answer(captcha_key(form)))
+    form.get_by_role("button", name=POST_COMMENT).click()
+
+
+def posted_comment_pk(page):
+    """The comment the success redirect points at (article URL + #c<pk>)."""
+    expect(page.locator(".messages")).to_contain_text(THANKS)
+    expect(page).to_have_url(re.compile(re.escape(ARTICLE_PATH) + r"#c\d+$"))
+    return int(page.url.rsplit("#c", 1)[1])
+
+
+# axe-core
+
+
+def expect_no_axe_violations(page):
+    """axe-core's rules (WCAG 2.0-2.2 A/AA and best practices): no violation of any impact."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+@pytest.fixture
+def axe():
+    """expect_no_axe_violations, once axe-playwright-python is known to be installed."""
+    try:
+        import axe_playwright_python  # noqa: F401 - the test extras bring it
+    except ImportError:
+        reason = "axe-playwright-python is missing: pip install -e '.[test]' (make test)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; the accessibility checks must run in CI")
+        pytest.skip(reason)
+    return expect_no_axe_violations
+
+
+# Mail over SMTP
+
+
+@pytest.fixture
+def site_url(settings, live_server):
+    """Links in mails point at the live server, so the browser can follow them as they are."""
+    settings.SITE_URL = live_server.url
+    return live_server.url
+
+
+@pytest.fixture
+def deliver(smtp_sink, run_worker):
+    """Run the worker until `count` mails have arrived for an address (or time is up)."""
+
+    def deliver(address, count):
+        deadline = time.monotonic() + MAIL_TIMEOUT
+        while True:
+            run_worker()
+            received = smtp_sink.to(address)
+            if len(received) >= count or time.monotonic() > deadline:
+                break
+        assert len(received) == count, [m["Subject"] for m in received]
+        return received
+
+    return deliver
+
+
+def link_in(message, path):
+    """The one link in the mail's text whose URL contains `path`."""
+    [link] = [url for url in links_in(message) if path in url]
+    return link
+
+
+@pytest.fixture
+def new_visitor(browser, live_server, browser_errors):
+    """Open a page in a fresh browser context: another visitor, with no cookies of its own."""
+    contexts = []
+
+    def open_page():
+        context, new_page = _new_page(browser, live_server, browser_errors)
+        contexts.append(context)
+        return new_page
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -2,7 +2,8 @@
 
 - axe-core (bundled by axe-playwright-python) finds no violations, of any impact, on the
   pages a reader sees: listing, article, reply form (open, with errors, on its own page),
-  follow page, 404 and 503.
+  follow page, the pages behind subscription mail links (and an invalid link), 404 and
+  503. The privacy, newsletter and language-switch flows check their own pages.
 - The whole comment flow works with the keyboard alone, with a visible focus.
 - Errors are summarised with links to the fields, and each field with an error is
   marked invalid and described by its error text.
@@ -19,6 +20,15 @@ from django.db import OperationalError
 from django.utils import translation
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import (
+    ARTICLE_PATH,
+    DESKTOP,
+    LOCALE,
+    captcha_key,
+    expect_no_axe_violations,
+    wrong_answer,
+)
+
 # serialized_rollback: a transactional test empties the database afterwards; this
 # restores the article and comments loaded by the data migrations before each test.
 pytestmark = [
@@ -26,9 +36,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-ARTICLE_PATH = "/nieuws/2012/05/10/drie-tips-voor-social-mediarichtlijnen/"
-LOCALE = "nl-NL"
-DESKTOP = {"width": 1280, "height": 800}
 POST_COMMENT = "Reactie plaatsen"
 REFRESH_CAPTCHA = "Klik hier om de code te wijzigen."
 NOT_POSTED = "Uw reactie is nog niet geplaatst."
@@ -46,15 +53,8 @@ def dutch(text):
 
 
 @pytest.fixture
-def axe_page(browser, live_server, browser_errors):
+def axe_page(browser, live_server, browser_errors, axe):
     """A page that ignores the site's CSP: axe-core is injected as a script of its own."""
-    try:
-        import axe_playwright_python  # noqa: F401 - the test extras bring it
-    except ImportError:
-        reason = "axe-playwright-python is missing: pip install -e '.[test]' (make test)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; the accessibility checks must run in CI")
-        pytest.skip(reason)
     context = browser.new_context(
         base_url=live_server.url, locale=LOCALE, viewport=DESKTOP, bypass_csp=True
     )
@@ -79,20 +79,8 @@ def forget_status_error(errors, status):
     errors[:] = [error for error in errors if f"status of {status} " not in error]
 
 
-def expect_no_axe_violations(page):
-    """axe-core's rules (WCAG 2.0-2.2 A/AA and best practices): no violation of any impact."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
-
-
 def reply_link(page, pk):
     return page.locator(f'a.comment__reply[data-reply-to="{pk}"]')
-
-
-def captcha_key(form):
-    return form.locator("input[name='captcha_0']").input_value()
 
 
 def expect_captcha_image_loaded(form):
@@ -188,6 +176,50 @@ def test_follow_page_with_errors_has_no_axe_violations(axe_page, seed_article):
     page.locator("form.comment-form button.button").click()
     expect(page.locator(".form-errors")).to_be_visible()
     expect_captcha_image_loaded(page.locator("form.comment-form"))
+    expect_no_axe_violations(page)
+
+
+def test_subscription_link_pages_have_no_axe_violations(axe_page, seed_article, site_url):
+    """The manage and unsubscribe pages behind a discussion mail's links, before and after
+    their buttons (the confirm page is checked in test_subscription_flow)."""
+    from django.utils import timezone
+
+    from comments.models import Subscription
+    from comments.subscriptions import manage_url, unsubscribe_url
+
+    page = axe_page
+    subscription = Subscription.objects.create(
+        email="volger@example.nl", article=seed_article, confirmed_at=timezone.now()
+    )
+    page.goto(manage_url(subscription.email))
+    choices = page.get_by_role("group", name=seed_article.title)
+    choices.get_by_role("radio", name="alleen antwoorden op mijn reacties").check()
+    page.get_by_role("button", name="Mijn keuzes opslaan").click()
+    expect(page.get_by_role("status")).to_have_text("Uw keuzes zijn opgeslagen.")
+    expect_no_axe_violations(page)
+
+    page.goto(unsubscribe_url(subscription))
+    expect(page.get_by_role("heading", level=1)).to_have_text("E-mails stoppen")
+    expect_no_axe_violations(page)
+    page.get_by_role("button", name="Ja, stop deze e-mails").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("U bent afgemeld")
+    expect_no_axe_violations(page)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/abonnement/beheren/geen-token/",
+        "/nieuwsbrief/afmelden/geen-token/",
+        "/privacy/mijn-gegevens/geen-token/",
+    ],
+)
+def test_invalid_link_pages_have_no_axe_violations(axe_page, browser_errors, path):
+    page = axe_page
+    response = page.goto(path)
+    assert response.status == 400
+    forget_status_error(browser_errors, 400)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Deze link werkt niet")
     expect_no_axe_violations(page)
 
 
@@ -416,8 +448,3 @@ def test_draft_survives_a_reload_and_goes_once_posted(page, seed_comments, captc
     form = open_reply_form(page, wilco)
     expect(form.locator("#id_comment")).to_have_value("")
     expect(form.locator("#id_name")).to_have_value("")
-
-
-def wrong_answer(answer):
-    """A code of the right length that differs from the answer in every letter."""
-    return "".join("b" if letter == "a" else "a" for letter in answer)

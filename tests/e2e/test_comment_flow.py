@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import ARTICLE_PATH, captcha_key, wrong_answer
+
 # serialized_rollback: a transactional test empties the database afterwards; this
 # restores the article and comments loaded by the data migrations before each test.
 pytestmark = [
@@ -12,7 +14,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-ARTICLE_PATH = "/nieuws/2012/05/10/drie-tips-voor-social-mediarichtlijnen/"
 REFRESH_CAPTCHA = "Klik hier om de code te wijzigen."
 POST_COMMENT = "Reactie plaatsen"
 NOT_POSTED = "Uw reactie is nog niet geplaatst."
@@ -32,15 +33,6 @@ def own_header(page, pk):
 
 def reply_link(page, pk):
     return page.locator(f'a.comment__reply[data-reply-to="{pk}"]')
-
-
-def captcha_key(form):
-    return form.locator("input[name='captcha_0']").input_value()
-
-
-def wrong_answer(answer):
-    """A code of the right length that differs from the answer in every letter."""
-    return "".join("b" if letter == "a" else "a" for letter in answer)
 
 
 def fill_comment(form, *, name, email, text):

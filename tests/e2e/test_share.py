@@ -5,6 +5,8 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import ARTICLE_PATH
+
 # serialized_rollback: a transactional test empties the database afterwards; this
 # restores the article and comments loaded by the data migrations before each test.
 pytestmark = [
@@ -12,7 +14,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-ARTICLE_PATH = "/nieuws/2012/05/10/drie-tips-voor-social-mediarichtlijnen/"
 TITLE = "Drie tips voor social mediarichtlijnen"
 FORWARD = "Doorsturen"
 

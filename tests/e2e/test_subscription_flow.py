@@ -6,12 +6,17 @@ the queued mail sent. Every link is taken from a received mail and opened in Chr
 """
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP
+from tests.e2e.conftest import (
+    ARTICLE_PATH,
+    DESKTOP,
+    link_in,
+    post_comment,
+    posted_comment_pk,
+)
 from tests.mail_sink import text_of
 
 PHONE = {"width": 390, "height": 844}
@@ -23,94 +28,25 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-ARTICLE_PATH = "/nieuws/2012/05/10/drie-tips-voor-social-mediarichtlijnen/"
 ARTICLE_TITLE = "Drie tips voor social mediarichtlijnen"
 SUBSCRIBER = "volger@example.nl"
-FOLLOW_BOX = "Ik wil bericht per e-mail ontvangen als er meer reacties op dit artikel verschijnen."
-POST_COMMENT = "Reactie plaatsen"
-THANKS = "Bedankt voor uw reactie."
 SCOPES = [
     "alle nieuwe reacties op het artikel",
     "alleen antwoorden op mijn reacties",
     "niets",
 ]
-MAIL_TIMEOUT = 10  # seconds to wait for a mail that should arrive
-
-
-@pytest.fixture(autouse=True)
-def _fast_comments(settings):
-    settings.COMMENTS_MIN_FILL_SECONDS = 0
-    settings.COMMENTS_POST_RATE = "1000/m"
-
-
-@pytest.fixture
-def site_url(settings, live_server):
-    """Links in mails point at the live server, so the browser can follow them as they are."""
-    settings.SITE_URL = live_server.url
-    return live_server.url
-
-
-@pytest.fixture
-def new_visitor(browser, live_server, browser_errors):
-    """Open a page in a fresh browser context: another visitor, with no cookies of its own."""
-    contexts = []
-
-    def open_page():
-        context = browser.new_context(
-            base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 800}
-        )
-        contexts.append(context)
-        return browser_errors.watch(context.new_page())
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def deliver(smtp_sink, run_worker):
-    """Run the worker until `count` mails have arrived for an address (or time is up)."""
-
-    def deliver(address, count):
-        deadline = time.monotonic() + MAIL_TIMEOUT
-        while True:
-            run_worker()
-            received = smtp_sink.to(address)
-            if len(received) >= count or time.monotonic() > deadline:
-                break
-        assert len(received) == count, [m["Subject"] for m in received]
-        return received
-
-    return deliver
-
-
-def link_in(message, path):
-    """The one link in the mail's text whose URL contains `path`."""
-    [link] = [url for url in re.findall(r"https?://\S+", text_of(message)) if path in url]
-    return link
-
-
-def post_comment(form, captcha_answer, *, name, email, text, follow=False):
-    expect(form).to_be_visible()
-    form.locator("#id_name").fill(name)
-    form.locator("#id_email").fill(email)
-    form.locator("#id_comment").fill(text)
-    if follow:
-        form.get_by_label(FOLLOW_BOX).check()
-    key = form.locator("input[name='captcha_0']").input_value()
-    form.locator("input[name='captcha_1']").fill(captcha_answer(key))
-    form.get_by_role("button", name=POST_COMMENT).click()
-
-
-def posted_comment_pk(page):
-    """The comment the success redirect points at (article URL + #c<pk>)."""
-    expect(page.locator(".messages")).to_contain_text(THANKS)
-    expect(page).to_have_url(re.compile(re.escape(ARTICLE_PATH) + r"#c\d+$"))
-    return int(page.url.rsplit("#c", 1)[1])
 
 
 def test_follow_confirm_notify_and_unsubscribe(
-    page, new_visitor, site_url, seed_comments, captcha_answer, smtp_sink, deliver, screenshot
+    page,
+    new_visitor,
+    site_url,
+    seed_comments,
+    captcha_answer,
+    smtp_sink,
+    deliver,
+    screenshot,
+    axe,
 ):
     from comments.models import Comment, OutgoingMail, Subscription
 
@@ -140,6 +76,7 @@ def test_follow_confirm_notify_and_unsubscribe(
     page.goto(link_in(confirmation, "/abonnement/bevestigen/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Bevestig uw aanmelding")
     expect(page.locator("main")).to_contain_text(SUBSCRIBER)
+    axe(page)
     screenshot(page, "subscription-confirm.png")
     page.set_viewport_size(PHONE)
     screenshot(page, "subscription-confirm-phone.png")
@@ -148,6 +85,7 @@ def test_follow_confirm_notify_and_unsubscribe(
     assert not subscription.is_confirmed, "opening the link alone must not confirm"
     page.get_by_role("button", name="Ja, bevestigen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Aanmelding bevestigd")
+    axe(page)
     subscription.refresh_from_db()
     assert subscription.is_confirmed
     assert subscription.scope == Subscription.Scope.ALL
@@ -217,13 +155,16 @@ def test_follow_confirm_notify_and_unsubscribe(
     # opening it changes nothing either.
     page.goto(link_in(notification, "/abonnement/beheren/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Uw abonnementen")
-    expect(page.locator("main")).to_contain_text(f"E-mail over nieuwe reacties voor {SUBSCRIBER}.")
+    expect(page.locator("main")).to_contain_text(
+        f"De discussies die {SUBSCRIBER} volgt en de nieuwsbrief: kies wat u wilt ontvangen."
+    )
     choices = page.get_by_role("group", name=ARTICLE_TITLE)
     expect(choices.get_by_role("radio")).to_have_count(3)
     for scope in SCOPES:
         expect(choices.get_by_role("radio", name=scope, exact=True)).to_be_visible()
     expect(choices.get_by_role("radio", name="niets", exact=True)).to_be_checked()
     expect(page.get_by_role("button", name="Mijn keuzes opslaan")).to_be_visible()
+    axe(page)
     screenshot(page, "subscription-manage.png")
     page.set_viewport_size(PHONE)
     screenshot(page, "subscription-manage-phone.png")

@@ -9,12 +9,12 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import ARTICLE_PATH
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-ARTICLE_PATH = "/nieuws/2012/05/10/drie-tips-voor-social-mediarichtlijnen/"
 
 
 @pytest.fixture
