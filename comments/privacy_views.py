@@ -122,5 +122,10 @@ def erase(request, token):
     return render(
         request,
         "privacy/erased.html",
-        {"email": email, "comments": comments, "subscriptions": subscriptions},
+        {
+            "email": email,
+            "comments": comments,
+            "subscriptions": subscriptions,
+            "removed": form.cleaned_data["mode"] == privacy.Erasure.REMOVE,
+        },
     )

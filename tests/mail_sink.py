@@ -47,7 +47,8 @@ class MailSink:
             self._controller = None
 
     def to(self, address):
-        return [m for m in list(self.messages) if address in m["To"]]
+        """The messages addressed to exactly this address."""
+        return [m for m in list(self.messages) if m["To"].addresses[0].addr_spec == address]
 
     def clear(self):
         with self._lock:

@@ -230,7 +230,8 @@ def test_erasing_can_remove_the_text_too(client, seed_article, reader_data, smtp
     ask_for_data(client, READER)
     run_worker()
     token = data_link(smtp_sink, READER).split("/")[-2]
-    client.post(reverse("comments:privacy-erase", args=[token]), {"mode": "remove"})
+    done = client.post(reverse("comments:privacy-erase", args=[token]), {"mode": "remove"})
+    assert "2 reacties verwijderd" in done.content.decode()
     for comment in Comment.objects.filter(pk__in=[first.pk, second.pk]):
         assert comment.is_removed
         assert comment.comment == comment.comment_html == ""

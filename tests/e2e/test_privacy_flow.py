@@ -140,6 +140,8 @@ def test_download_then_remove(page, site_url, captcha_answer, deliver, axe):
     assert [comment["text"] for comment in data["comments"]] == [TEXT]
 
     erase(page, REMOVE, axe)
+    expect(page.locator("main")).to_contain_text("1 reactie verwijderd")
+    expect(page.locator("main")).not_to_contain_text("geanonimiseerd")
 
     page.goto(ARTICLE_PATH)
     expect(page.locator(f"li#c{pk}")).to_have_count(0)
