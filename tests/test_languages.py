@@ -76,6 +76,11 @@ def test_the_english_article_page_is_in_english(client, seed_article):
     assert ">Forward</a>" in html
     assert "This comment has been removed." in html
     assert "Drie tips voor social mediarichtlijnen" in html  # the article stays as written
+    # ... and is marked as Dutch, so a screen reader reads it with a Dutch voice.
+    assert '<h1 lang="nl">Drie tips voor social mediarichtlijnen</h1>' in html
+    assert '<div class="article__body" lang="nl">' in html
+    assert '<p class="article__lead" lang="nl">' in html
+    assert '<meta property="og:locale" content="en_GB">' in html
 
 
 def test_the_footer_switches_language_and_back(client, seed_article, settings):

@@ -30,7 +30,7 @@ def test_article_page_shows_title_date_and_headings_in_order(client, seed_articl
     response = client.get(seed_article.get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<h1>Drie tips voor social mediarichtlijnen</h1>" in html
+    assert '<h1 lang="nl">Drie tips voor social mediarichtlijnen</h1>' in html
     assert "10 mei 2012" in html
     headings = re.findall(r"<h2>(.*?)</h2>", html)
     assert headings[:4] == [
