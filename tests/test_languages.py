@@ -125,3 +125,22 @@ def test_each_language_is_cached_on_its_own(client, seed_article):
     english = client.get(f"/en{dutch}").content.decode()
     assert "Comments <span" in english
     assert "Reacties <span" in client.get(dutch).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "heading", "home"),
+    [("", "Er ging iets mis", 'href="/"'), ("/en", "Something went wrong", 'href="/en/"')],
+)
+def test_the_500_page_speaks_the_page_language(seed_article, monkeypatch, prefix, heading, home):
+    from django.test import Client
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("articles.views.Paginator", broken)
+    response = Client(raise_request_exception=False).get(f"{prefix}/?pagina=500")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert f'<html lang="{prefix[1:] or "nl"}">' in html
+    assert f"<h1>{heading}</h1>" in html
+    assert home in html

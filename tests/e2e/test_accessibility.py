@@ -223,6 +223,22 @@ def test_invalid_link_pages_have_no_axe_violations(axe_page, browser_errors, pat
     expect_no_axe_violations(page)
 
 
+@pytest.mark.parametrize(
+    ("prefix", "heading"), [("", "Er ging iets mis"), ("/en", "Something went wrong")]
+)
+def test_500_page_has_no_axe_violations(axe_page, browser_errors, monkeypatch, prefix, heading):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the listing")
+
+    # The live server runs in this process: the listing view meets the bug.
+    monkeypatch.setattr("articles.views.Paginator", broken)
+    response = axe_page.goto(f"{prefix}/?pagina=500")
+    assert response.status == 500
+    forget_status_error(browser_errors, 500)
+    expect(axe_page.get_by_role("heading", level=1)).to_have_text(heading)
+    expect_no_axe_violations(axe_page)
+
+
 def test_503_page_keeps_the_text_and_the_draft(
     axe_page, browser_errors, seed_comments, captcha_answer, monkeypatch
 ):
