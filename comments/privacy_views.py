@@ -101,7 +101,9 @@ def download(request, token):
         return _slow_down(request)
     body = json.dumps(privacy.export(email), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    filename = f"mijn-gegevens-{timezone.localdate().isoformat()}.json"
+    # Translators: the start of the downloaded file's name, without spaces.
+    name = _("my-data")
+    filename = f"{name}-{timezone.localdate().isoformat()}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -188,6 +188,9 @@ def test_a_data_request_from_the_english_page_is_answered_in_english(
     assert '<html lang="en">' in html_of(message)
     [link] = [link for link in links_in(message) if "/mijn-gegevens/" in link]
     assert path_of(link).startswith("/en/")
+    assert "Your data" in client.get(path_of(link)).content.decode()
+    download = client.post(path_of(link) + "download/")
+    assert 'filename="my-data-' in download["Content-Disposition"]
 
 
 @pytest.fixture
