@@ -195,7 +195,16 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(admin.ModelAdmin):
-    list_display = ["to", "kind", "status", "attempts", "next_attempt_at", "error", "created_at"]
+    list_display = [
+        "to",
+        "kind",
+        "language",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "error",
+        "created_at",
+    ]
     list_filter = ["status", "kind"]
     search_fields = ["to", "key"]
     date_hierarchy = "created_at"

@@ -109,6 +109,24 @@ def test_the_footer_switches_language_and_back(client, seed_article, settings):
     assert "Reacties <span" in client.get(dutch).content.decode()
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"language": "xx", "next": "/"},
+        {"language": "en", "next": "javascript:alert(1)"},
+        {"language": "en", "next": "//evil.example/"},
+        {"language": "en\x00", "next": "/\x00"},
+        {"language": "en", "next": "/" + "a" * 5000},
+        {},
+    ],
+)
+def test_odd_language_switches_stay_on_the_site(client, data):
+    response = client.post("/taal/", data)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/")
+    assert not response["Location"].startswith("//")
+
+
 def test_the_language_switch_needs_no_csrf_token_and_stays_on_the_site(seed_article):
     from django.test import Client
 
