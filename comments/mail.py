@@ -77,7 +77,11 @@ def _message(mail, template, context, headers, folder="discussion/email"):
         subject=" ".join(subject.split()),
         body=render_to_string(f"{folder}/{template}.txt", context),
         to=[mail.to],
-        headers={"Message-ID": message_id_for(mail), **headers},
+        headers={
+            "Message-ID": message_id_for(mail),
+            "Content-Language": translation.get_language(),
+            **headers,
+        },
     )
     message.attach_alternative(render_to_string(f"{folder}/{template}.html", context), "text/html")
     return message

@@ -62,6 +62,7 @@ def test_a_reader_on_the_english_page_gets_an_english_confirmation(
         'Confirm that you want to follow the comments on "Drie tips voor social mediarichtlijnen"'
     )
     assert '<html lang="en">' in html_of(message)
+    assert message["Content-Language"] == "en"
     [confirm] = [link for link in links_in(message) if "/bevestigen/" in link]
     # The link opens the confirmation page in English too.
     assert path_of(confirm).startswith("/en/")
@@ -80,6 +81,7 @@ def test_each_subscriber_hears_of_a_new_comment_in_their_own_language(
     [dutch] = smtp_sink.to(DUTCH_READER)
     assert english["Subject"] == 'New comment on "Drie tips voor social mediarichtlijnen"'
     assert dutch["Subject"] == 'Nieuwe reactie op "Drie tips voor social mediarichtlijnen"'
+    assert (english["Content-Language"], dutch["Content-Language"]) == ("en", "nl")
     assert "Kees wrote a new comment" in text_of(english)
     assert "Een nieuwe gedachte." in text_of(english)  # the comment itself as written
     assert all(path_of(link).startswith("/en/") for link in links_in(english))
