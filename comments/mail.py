@@ -11,6 +11,7 @@ from django.utils import translation
 from comments import newsletter
 from comments.models import OutgoingMail
 from comments.outbox import message_id_for
+from comments.rendering import plain_text
 from comments.subscriptions import absolute_url, confirm_url, manage_url, unsubscribe_url
 
 
@@ -94,6 +95,7 @@ def _notification(mail):
     context = {
         "article": article,
         "comment": comment,
+        "comment_text": plain_text(comment.comment_html),
         "comment_url": absolute_url(f"{article.get_absolute_url()}#c{comment.pk}"),
         "manage_url": manage_url(subscription.email),
         "unsubscribe_url": stop_url,

@@ -59,3 +59,10 @@ def is_blank_html(comment_html: str) -> bool:
 
 def count_links(comment_html: str) -> int:
     return comment_html.count("<a ")
+
+
+def plain_text(comment_html: str) -> str:
+    """The stored HTML as the text a reader sees: paragraphs and line breaks kept, for mail."""
+    text = re.sub(r"<br\s*/?>", "\n", comment_html)
+    text = re.sub(r"</p>\s*<p>", "\n\n", text)
+    return html.unescape(_text_only.clean(text)).strip()

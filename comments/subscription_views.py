@@ -4,6 +4,7 @@ A GET only shows a page; every change is a POST from its button. The one-click
 unsubscribe accepts a bare POST (RFC 8058) without cookie or CSRF token.
 """
 
+import django_ratelimit as ratelimit
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
@@ -33,15 +34,19 @@ def _invalid_link(request, error):
     )
 
 
-def _limited(request, group):
+def _limited(request, group, method="POST"):
     return is_ratelimited(
         request,
         group=group,
         key="ip",
         rate=settings.SUBSCRIPTION_LINK_RATE,
-        method="POST",
+        method=method,
         increment=True,
     )
+
+
+def _slow_down(request):
+    return render(request, "discussion/subscription/slow_down.html", status=429)
 
 
 @never_cache
@@ -58,19 +63,21 @@ def follow(request, article_id):
 
 
 def act_on_link(request, token, *, load, act, limit_group, template, context=None):
-    """A page behind a mail link: GET shows it, POST (rate-limited) does `act`.
+    """A page behind a mail link: GET shows it, POST does `act`.
 
     `load` turns the token into a subscription or raises InvalidLink; `context`
-    adds to the page's context given that subscription.
+    adds to the page's context given that subscription. Only links that do not
+    work are rate-limited: a valid one-click unsubscribe must always succeed, also
+    when a large mail provider sends many from one address after a newsletter.
     """
     try:
         subscription = load(token)
     except InvalidLink as error:
+        if _limited(request, limit_group, method=ratelimit.ALL):
+            return _slow_down(request)
         return _invalid_link(request, error)
     done = False
     if request.method == "POST":
-        if _limited(request, limit_group):
-            return render(request, "discussion/subscription/slow_down.html", status=429)
         act(subscription)
         done = True
     extra = context(subscription) if context else {}

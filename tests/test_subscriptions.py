@@ -84,14 +84,15 @@ def test_a_confirmed_subscriber_is_notified_of_new_comments(
         seed_article,
         name="Bas Bakker",
         email="bas@example.nl",
-        comment="Sterk verhaal <script>alert(1)</script>",
+        comment="Sterk verhaal <script>alert(1)</script> & <3 it's\n\nTweede alinea\nregel",
     )
     run_worker()
     [message] = smtp_sink.to(SUBSCRIBER)
     assert message["Subject"] == 'Nieuwe reactie op "Drie tips voor social mediarichtlijnen"'
     text, html = text_of(message), html_of(message)
     assert "Bas Bakker schreef een nieuwe reactie" in text
-    assert "Sterk verhaal alert(1)" in text
+    # The text as the page shows it: no markup, no entities, paragraphs kept.
+    assert "Sterk verhaal alert(1) & <3 it's\n\nTweede alinea\nregel" in text.replace("\r\n", "\n")
     assert "<script>" not in html
     assert f"{seed_article.get_absolute_url()}#c{new.pk}" in text
     assert f"{seed_article.get_absolute_url()}#c{new.pk}" in html
