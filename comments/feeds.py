@@ -59,6 +59,10 @@ class CommentItemsMixin:
     def item_pubdate(self, item):
         return item.submit_date
 
+    def item_updateddate(self, item):
+        # Atom (RFC 4287) requires <updated> in every entry; comments are not edited.
+        return item.submit_date
+
     def item_author_name(self, item):
         return item.user_name
 

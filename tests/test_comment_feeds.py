@@ -148,6 +148,7 @@ def test_article_atom_feed_has_the_same_entries(client, seed_article, settings):
         assert summary.get("type") == "html"
         assert summary.text == expected_description(comment)
         assert entry.findtext(f"{ATOM}published") == comment.submit_date.isoformat()
+        assert entry.findtext(f"{ATOM}updated") == comment.submit_date.isoformat()
 
 
 def test_feeds_never_contain_an_email_address(client, make_article):
@@ -323,6 +324,7 @@ def test_latest_comments_feed_spans_published_articles_newest_first(client, make
     root, entries, _body = atom_entries(client, reverse("comments:feed-atom"))
     assert root.findtext(f"{ATOM}id") == settings.SITE_URL + reverse("comments:feed-atom")
     assert [entry.find(f"{ATOM}link").get("href") for entry in entries] == links
+    assert all(entry.findtext(f"{ATOM}updated") for entry in entries)  # required by RFC 4287
 
 
 def test_latest_comments_feed_holds_the_newest_fifty(client, make_article):
