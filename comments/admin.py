@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_comments.models import Comment as PlainComment
 from django_comments_xtd.models import XtdComment
 
@@ -172,10 +172,32 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
 
+class SubscriptionKindFilter(admin.SimpleListFilter):
+    """The newsletter's subscribers apart from the followers of discussions."""
+
+    title = _("kind")
+    parameter_name = "soort"
+
+    def lookups(self, request, model_admin):
+        return [("nieuwsbrief", _("Newsletter")), ("discussie", _("Discussions"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "nieuwsbrief":
+            return queryset.filter(article__isnull=True)
+        if self.value() == "discussie":
+            return queryset.filter(article__isnull=False)
+        return queryset
+
+
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
     list_display = ["email", "article", "scope", "language", "confirmed_at", "created_at"]
-    list_filter = ["scope", "language", ("confirmed_at", admin.EmptyFieldListFilter)]
+    list_filter = [
+        SubscriptionKindFilter,
+        "scope",
+        "language",
+        ("confirmed_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["email", "article__title"]
     list_select_related = ["article"]
     raw_id_fields = ["article"]
@@ -184,12 +206,11 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export selected subscriptions as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
-        header = [_("e-mail address"), _("article"), _("scope"), _("confirmed"), _("created")]
         rows = queryset.select_related("article").order_by("email", "pk")
-        response = HttpResponse(
-            subscriptions_csv(rows, header), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = 'attachment; filename="abonnees.csv"'
+        response = HttpResponse(subscriptions_csv(rows), content_type="text/csv; charset=utf-8")
+        # Translators: the downloaded file's name, without spaces or extension.
+        name = gettext("subscribers")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
 
 

@@ -14,6 +14,7 @@ import io
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from articles.models import Article
@@ -125,18 +126,42 @@ def csv_safe(value):
     return text
 
 
-def subscriptions_csv(subscriptions, header):
-    """CSV text of subscriptions: address, article (empty for the newsletter), scope, dates."""
+def _status(subscription):
+    if not subscription.is_confirmed:
+        return _("not confirmed")
+    if subscription.scope == Subscription.Scope.NONE:
+        return _("unsubscribed")
+    return _("confirmed")
+
+
+def subscriptions_csv(subscriptions):
+    """CSV text of subscriptions as Dutch spreadsheets open it: UTF-8 with BOM, ';'-separated.
+
+    One row per subscription: address, what it follows (an article or the newsletter),
+    what it receives, its status, language and dates.
+    """
     out = io.StringIO()
-    writer = csv.writer(out)
+    out.write("\ufeff")  # so Excel reads UTF-8 ("privé") rather than the local code page
+    writer = csv.writer(out, delimiter=";")
+    header = [
+        _("e-mail address"),
+        _("follows"),
+        _("receives"),
+        _("status"),
+        _("language"),
+        _("confirmed"),
+        _("created"),
+    ]
     writer.writerow([csv_safe(cell) for cell in header])
     for subscription in subscriptions:
         writer.writerow(
             csv_safe(cell)
             for cell in (
                 subscription.email,
-                subscription.article.title if subscription.article else "",
-                subscription.scope,
+                subscription.article.title if subscription.article else _("Newsletter"),
+                subscription.get_scope_display(),
+                _status(subscription),
+                subscription.language,
                 subscription.confirmed_at.isoformat() if subscription.confirmed_at else "",
                 subscription.created_at.isoformat(),
             )

@@ -305,23 +305,47 @@ def test_the_subscriber_list_exports_as_safe_csv(admin_client_nl, seed_article):
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response["Content-Disposition"] == 'attachment; filename="abonnees.csv"'
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")  # Excel then reads UTF-8
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
     header, *body = rows
-    assert len(header) == 5
+    assert header == [
+        "e-mailadres",
+        "volgt",
+        "ontvangt",
+        "status",
+        "taal",
+        "bevestigd",
+        "aangemaakt",
+    ]
     by_email = {row[0]: row for row in body}
     assert set(by_email) == {
         '\'=HYPERLINK("http://evil.example")',
         READER,
         "volger@example.nl",
     }
-    assert by_email[READER][1] == ""
-    assert by_email[READER][3] == now.isoformat()
+    assert by_email[READER][1:5] == [
+        "Nieuwsbrief",
+        "alle nieuwe reacties op het artikel",
+        "bevestigd",
+        "nl",
+    ]
+    assert by_email[READER][5] == now.isoformat()
     assert by_email["volger@example.nl"][1] == seed_article.title
-    assert by_email["volger@example.nl"][3] == ""
+    assert by_email["volger@example.nl"][3] == "niet bevestigd"
+    assert by_email["volger@example.nl"][5] == ""
     for row in body:
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+def test_editors_can_list_only_the_newsletter_subscribers(admin_client_nl, seed_article):
+    Subscription.objects.create(email=READER, article=None, confirmed_at=timezone.now())
+    Subscription.objects.create(email="volger@example.nl", article=seed_article)
+    html = admin_client_nl.get(reverse(SUBSCRIPTIONS), {"soort": "nieuwsbrief"}).content.decode()
+    assert READER in html
+    assert "volger@example.nl" not in html
 
 
 def test_the_export_needs_the_admin(client, staff_client):
