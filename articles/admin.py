@@ -1,10 +1,13 @@
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.models import Article, Tip
+from comments import newsletter
 from comments.models import visible_comment_count
-from comments.newsletter import send_newsletter
 
 
 class TipInline(admin.TabularInline):
@@ -22,6 +25,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "author_name",
         "comment_count",
         "comments_enabled",
+        "newsletter",
     ]
     list_filter = ["status", "comments_enabled"]
     search_fields = ["title", "lead", "body", "author_name"]
@@ -37,35 +41,65 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = ["send_to_newsletter"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(comment_count=visible_comment_count())
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(comment_count=visible_comment_count())
+            .select_related("newsletter_send")
+        )
 
     @admin.display(description=_("comments"), ordering="comment_count")
     def comment_count(self, article):
         return article.comment_count
 
+    @admin.display(description=_("newsletter"))
+    def newsletter(self, article):
+        send = getattr(article, "newsletter_send", None)
+        if send is None:
+            return ""
+        if send.queued_at is None:
+            return _("being sent")
+        return ngettext(
+            "sent to %(count)d address on %(date)s",
+            "sent to %(count)d addresses on %(date)s",
+            send.recipients,
+        ) % {"count": send.recipients, "date": date_format(localtime(send.queued_at), "j M Y")}
+
     @admin.action(description=_("Send to newsletter subscribers"), permissions=["change"])
     def send_to_newsletter(self, request, queryset):
-        """One task per article: the worker fans it out, whatever the number of subscribers."""
-        published = set(Article.objects.published().values_list("pk", flat=True))
-        sent = 0
-        for article in queryset:
-            if article.pk not in published:
-                self.message_user(
-                    request,
-                    _("“%(title)s” is not published and was not sent.") % {"title": article.title},
-                    messages.ERROR,
-                )
-                continue
-            send_newsletter.enqueue(article.pk)
-            sent += 1
-        if sent:
+        """Asks first; then one task per article: the worker fans it out to the subscribers."""
+        published = list(queryset.filter(pk__in=Article.objects.published().values("pk")))
+        for article in queryset.exclude(pk__in=[article.pk for article in published]):
             self.message_user(
                 request,
-                ngettext(
-                    "%d article will be sent to the newsletter subscribers.",
-                    "%d articles will be sent to the newsletter subscribers.",
-                    sent,
-                )
-                % sent,
-                messages.SUCCESS,
+                _("“%(title)s” is not published and was not sent.") % {"title": article.title},
+                messages.ERROR,
             )
+        if not published:
+            return None
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/articles/article/send_to_newsletter.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Send to the newsletter?"),
+                    "articles": published,
+                    "subscribers": newsletter.subscribers().count(),
+                    "opts": self.model._meta,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        for article in published:
+            newsletter.request_send(article, request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%d article will be sent to the newsletter subscribers.",
+                "%d articles will be sent to the newsletter subscribers.",
+                len(published),
+            )
+            % len(published),
+            messages.SUCCESS,
+        )
+        return None

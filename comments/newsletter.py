@@ -14,11 +14,12 @@ import io
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from articles.models import Article
-from comments.models import OutgoingMail, Subscription
+from comments.models import NewsletterSend, OutgoingMail, Subscription
 from comments.outbox import schedule_delivery
 from comments.subscriptions import (
     CONFIRM_SALT,
@@ -111,7 +112,42 @@ def _insert(batch):
 
 @task()
 def send_newsletter(article_id):
-    return queue_newsletter(article_id)
+    queued = queue_newsletter(article_id)
+    # Counted, not added up: a resumed send queues only the addresses still missing.
+    recipients = OutgoingMail.objects.filter(
+        kind=OutgoingMail.Kind.NEWSLETTER, article_id=article_id
+    ).count()
+    NewsletterSend.objects.filter(article_id=article_id).update(
+        queued_at=timezone.now(), recipients=recipients
+    )
+    return queued
+
+
+def request_send(article, editor):
+    """Record an editor's send and hand it to the worker; both commit together or not at all."""
+    with transaction.atomic():
+        NewsletterSend.objects.update_or_create(
+            article=article,
+            defaults={"requested_at": timezone.now(), "requested_by": editor, "queued_at": None},
+        )
+        send_newsletter.enqueue(article.pk)
+
+
+def resume_unfinished_sends():
+    """Give the worker again the sends a stopped worker left (safe: the mail keys are unique)."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = {
+        tuple(task.args_kwargs["args"])
+        for task in DBTaskResult.objects.filter(
+            status=TaskResultStatus.READY, task_path=send_newsletter.module_path
+        )
+    }
+    unfinished = NewsletterSend.objects.filter(queued_at__isnull=True)
+    for article_id in unfinished.values_list("article_id", flat=True):
+        if (article_id,) not in waiting:
+            send_newsletter.enqueue(article_id)
 
 
 # Cells a spreadsheet would read as a formula (or that hide one behind a control character).

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article
-from comments.models import OutgoingMail, Subscription
+from comments.models import NewsletterSend, OutgoingMail, Subscription
 from comments.newsletter import csv_safe
 from tests.mail_sink import html_of, links_in, path_of, text_of
 
@@ -60,11 +60,9 @@ def subscribed(client, sign_up, smtp_sink, run_worker):
 
 
 def send(admin_client, *articles):
-    return admin_client.post(
-        reverse(ARTICLES),
-        {"action": "send_to_newsletter", "_selected_action": [a.pk for a in articles]},
-        follow=True,
-    )
+    """Choose the admin action for the articles and say yes on the page that asks."""
+    data = {"action": "send_to_newsletter", "_selected_action": [a.pk for a in articles]}
+    return admin_client.post(reverse(ARTICLES), {**data, "confirm": "yes"}, follow=True)
 
 
 def test_the_footer_link_leads_to_a_sign_up_form(client, seed_article):
@@ -353,3 +351,43 @@ def test_the_export_needs_the_admin(client, staff_client):
         reverse(SUBSCRIPTIONS), {"action": "export_csv", "_selected_action": []}
     )
     assert response.status_code in (302, 403)
+
+
+def test_the_action_asks_before_it_mails_anyone(
+    subscribed, smtp_sink, run_worker, admin_client_nl, make_article
+):
+    subscribed(READER)
+    article = make_article(title="Vijf tips voor de btw-aangifte")
+    data = {"action": "send_to_newsletter", "_selected_action": [article.pk]}
+    page = admin_client_nl.post(reverse(ARTICLES), data)
+    html = page.content.decode()
+    assert "Naar de nieuwsbrief sturen?" in html
+    assert "1 bevestigde abonnee van de nieuwsbrief" in html
+    assert "Vijf tips voor de btw-aangifte" in html
+    assert 'name="confirm" value="yes"' in html
+    run_worker()
+    assert smtp_sink.messages == []  # not until the editor says yes
+
+    send(admin_client_nl, article)
+    run_worker()
+    assert len(smtp_sink.to(READER)) == 1
+    listing = admin_client_nl.get(reverse(ARTICLES)).content.decode()
+    assert "verzonden naar 1 adres op" in listing
+
+
+def test_a_send_the_worker_did_not_finish_is_resumed_when_it_starts(
+    subscribed, smtp_sink, run_worker, admin_client_nl, make_article
+):
+    subscribed(READER)
+    subscribed("tweede@example.nl")
+    article = make_article()
+    send(admin_client_nl, article)
+    # The worker died while fanning out: its task was taken and never finished.
+    DBTaskResult.objects.filter(task_path="comments.newsletter.send_newsletter").update(
+        status="RUNNING"
+    )
+    run_worker()
+    assert len(smtp_sink.to(READER)) == 1
+    assert len(smtp_sink.to("tweede@example.nl")) == 1
+    send_record = NewsletterSend.objects.get(article=article)
+    assert send_record.queued_at is not None and send_record.recipients == 2

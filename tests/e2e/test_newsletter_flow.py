@@ -47,6 +47,10 @@ def send_to_newsletter(editor, article):
     editor.locator(f'input.action-select[value="{article.pk}"]').check()
     editor.get_by_label("Actie:").select_option(label=SEND_ACTION)
     editor.get_by_role("button", name="Uitvoeren").click()
+    # The admin asks first, naming the article and how many will receive it.
+    expect(editor.get_by_role("heading", level=1)).to_have_text("Naar de nieuwsbrief sturen?")
+    expect(editor.locator("#content")).to_contain_text(article.title)
+    editor.get_by_role("button", name="Ja, versturen").click()
     expect(editor.locator(".messagelist")).to_have_text(
         "1 artikel wordt naar de abonnees van de nieuwsbrief gestuurd."
     )

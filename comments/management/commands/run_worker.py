@@ -1,6 +1,7 @@
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
 from comments.models import Comment, OutgoingMail
+from comments.newsletter import resume_unfinished_sends
 from comments.outbox import schedule_delivery
 from comments.tasks import erase_old_ip_addresses, notify_subscribers
 
@@ -8,7 +9,8 @@ from comments.tasks import erase_old_ip_addresses, notify_subscribers
 class Command(DatabaseWorkerCommand):
     help = (
         "Run the background worker (django-tasks' db_worker) after queueing whatever an "
-        "interrupted worker left: notifications not yet fanned out, and mail not yet sent; "
+        "interrupted worker left: notifications and newsletters not yet fanned out, and mail "
+        "not yet sent; "
         "and starting the daily erasure of old IP addresses."
     )
 
@@ -16,6 +18,7 @@ class Command(DatabaseWorkerCommand):
         pending_comments = Comment.objects.visible().filter(notifications_queued_at__isnull=True)
         for comment_id in pending_comments.values_list("pk", flat=True):
             notify_subscribers.enqueue(comment_id)
+        resume_unfinished_sends()
         if OutgoingMail.objects.filter(status=OutgoingMail.Status.PENDING).exists():
             schedule_delivery()
         # Erases old IP addresses now, then re-enqueues itself for every next day.
