@@ -16,6 +16,11 @@ from comments.rendering import is_blank_html, render_comment_html
 
 FORM_TOKEN_SALT = "comments.form-token"  # noqa: S105 - a salt, not a secret
 
+# The "Klik hier om de code te wijzigen" button's name (templates/captcha/widgets/):
+# without JavaScript it posts the form, which comes back with what the reader typed
+# and a new code.
+REFRESH_CAPTCHA = "nieuwe_code"
+
 # Control characters and bidirectional overrides have no place in a name.
 _FORBIDDEN_IN_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 
@@ -55,6 +60,19 @@ def validate_plain_name(value):
         raise ValidationError(_("Your name contains characters that are not allowed."), "name")
 
 
+def captcha_field(help_text):
+    """The code to type over, with a help text that names what the form is for."""
+    return CaptchaField(
+        label=_("Code"),
+        widget=CaptchaTextInput(attrs={"aria-describedby": "captcha-help"}),
+        help_text=help_text,
+        error_messages={
+            "invalid": _("The code is not correct. Type the code of the new image."),
+            "required": _("Type the code from the image."),
+        },
+    )
+
+
 class CommentForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),
@@ -89,17 +107,11 @@ class CommentForm(forms.Form):
         label=_("I want to receive an e-mail when more comments appear on this article."),
         required=False,
     )
-    captcha = CaptchaField(
-        label=_("Code"),
-        widget=CaptchaTextInput(attrs={"aria-describedby": "captcha-help"}),
-        help_text=_(
+    captcha = captcha_field(
+        _(
             "As an extra check, to make sure this is a comment typed by hand, copy the code "
             "below into the text field next to it. Can't read it?"
-        ),
-        error_messages={
-            "invalid": _("The code is not correct. Type the code of the new image."),
-            "required": _("Type the code from the image."),
-        },
+        )
     )
     # Hidden from people; bots that fill in every field give themselves away.
     homepage = forms.CharField(required=False, label=_("Leave this field empty"))
@@ -176,19 +188,35 @@ class CommentForm(forms.Form):
 
 
 class FollowForm(forms.Form):
-    """Follow a discussion without commenting."""
+    """An e-mail address behind a captcha: follow a discussion without commenting, sign up
+    for the newsletter, or ask for one's data."""
 
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    captcha = CommentForm.base_fields["captcha"]
+    captcha = captcha_field(
+        _(
+            "As an extra check, to make sure this form is filled in by a person, copy the code "
+            "below into the text field next to it. Can't read it?"
+        )
+    )
     homepage = forms.CharField(required=False, label=_("Leave this field empty"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].error_messages["required"] = _("Fill in your e-mail address.")
+
+    @classmethod
+    def for_request(cls, request):
+        """The form bound to a POST; unbound on a GET, and when a reader without JavaScript
+        asked for a new code: then it shows again with the address kept and no errors."""
+        if request.method != "POST":
+            return cls()
+        if REFRESH_CAPTCHA in request.POST:
+            return cls(initial={"email": request.POST.get("email", "")})
+        return cls(request.POST)
 
     def clean_homepage(self):
         if self.cleaned_data["homepage"]:

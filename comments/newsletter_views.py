@@ -22,8 +22,8 @@ from comments.subscriptions import confirm_subscription, manage_url, unsubscribe
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
-    form = FollowForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = FollowForm.for_request(request)
+    if form.is_valid():
         request_newsletter(form.cleaned_data["email"])
         return render(request, "newsletter/requested.html")
     return render(request, "newsletter.html", {"form": form})

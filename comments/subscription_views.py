@@ -53,8 +53,8 @@ def _slow_down(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def follow(request, article_id):
     article = get_object_or_404(Article.objects.published(), pk=article_id)
-    form = FollowForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = FollowForm.for_request(request)
+    if form.is_valid():
         request_subscription(email=form.cleaned_data["email"], article=article)
         return render(request, "discussion/subscription/requested.html", {"article": article})
     return render(

@@ -7,15 +7,11 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from articles.models import Article
-from comments.forms import CommentForm, read_form_token
+from comments.forms import REFRESH_CAPTCHA, CommentForm, read_form_token
 from comments.models import Comment
 from comments.posting import comments_are_open, post_comment
 from comments.remembered_reader import remember_reader, remembered_reader
 from config.client_ip import client_ip
-
-# The "Klik hier om de code te wijzigen" button's name: without JavaScript it
-# posts the form, which comes back with the reader's text and a new code.
-REFRESH_CAPTCHA = "nieuwe_code"
 
 
 def _render_form(request, article, form, *, status=200, notice=None):

@@ -1,5 +1,6 @@
 """Posting a comment: captcha, bot checks, rate limit, double posts and kept input."""
 
+import re
 import time
 
 import pytest
@@ -47,6 +48,15 @@ def test_the_form_page_works_on_its_own(client, seed_article):
     )
     assert "Klik hier om de code te wijzigen." in html
     assert "csrfmiddlewaretoken" in html
+    assert "<title>Reageren: " in html
+
+
+def test_the_e_mail_help_links_to_the_privacy_page(client, seed_article):
+    html = page_text(client.get(post_url(seed_article)))
+    help_text = re.search(r'<span class="field__help" id="id_email_helptext">(.*?)</span>', html)
+    assert 'Zie onze <a href="/privacy/">privacypagina</a>.' in help_text.group(1)
+    english = page_text(client.get("/en" + post_url(seed_article)))
+    assert 'See our <a href="/en/privacy/">privacy page</a>.' in english
 
 
 @pytest.mark.parametrize(
@@ -64,6 +74,7 @@ def test_a_wrong_or_missing_captcha_keeps_the_text(
     assert message in html
     assert "Mijn lange verhaal." in html
     assert 'value="Petra de Vries"' in html
+    assert "<title>Fout: Reageren: " in html
     assert not Comment.objects.filter(user_name="Petra de Vries").exists()
 
 
@@ -107,6 +118,7 @@ def test_posting_is_rate_limited_per_address(client, seed_article, comment_form,
     response = client.post(post_url(seed_article), forms[2])
     html = page_text(response)
     assert "U hebt in korte tijd te vaak geprobeerd een reactie te plaatsen." in html
+    assert "<title>Fout: Reageren: " in html
     assert "Goed punt, dank voor de tips." in html
     assert not Comment.objects.filter(user_name="Lezer 2").exists()
 
@@ -209,6 +221,7 @@ def test_the_captcha_refresh_without_javascript_keeps_the_text(client, seed_arti
     assert "Bijna klaar." in html
     assert data["captcha_0"] not in html
     assert "Uw reactie is nog niet geplaatst." not in html
+    assert "<title>Reageren: " in html
     assert Comment.objects.count() == 5
 
 

@@ -4,11 +4,21 @@
 //
 // What a reader types is also kept as a draft in this browser (localStorage), one per
 // article and comment replied to, until the comment is posted: a reload, a lost
-// connection or an error page never loses it.
+// connection or an error page never loses it. The draft holds the text and the
+// follow-up box; name, e-mail and website only while "Remember me" is ticked, as on a
+// shared computer the next reader would otherwise find them.
+//
+// The captcha's "new code" and spoken code, and the focus on the error summary, serve
+// every form with a captcha: the follow, newsletter and data-request pages load this
+// script too (their forms keep no draft).
 (function () {
   "use strict";
 
-  var KEPT_FIELDS = ["name", "email", "url", "comment", "followup"];
+  var TEXT_FIELDS = ["comment", "followup"];
+  var PERSONAL_FIELDS = ["name", "email", "url"];
+  var REMEMBER = "remember";
+  // Every field a draft may hold, and that moves along to another open form.
+  var KEPT_FIELDS = TEXT_FIELDS.concat(PERSONAL_FIELDS, [REMEMBER]);
   var DRAFT_PREFIX = "ondernemen.concept.";
   var DRAFT_MAX_AGE = 30 * 24 * 60 * 60 * 1000; // a month, in milliseconds
   // Set on submit (in this tab only): which draft the next page tells the fate of.
@@ -82,28 +92,77 @@
     return draft.fields;
   }
 
+  function writeDraft(key, fields) {
+    storageSet("localStorage", key, JSON.stringify({ saved: Date.now(), fields: fields }));
+  }
+
+  function isRemembered(form) {
+    var remember = form.elements[REMEMBER];
+    return Boolean(remember && remember.checked);
+  }
+
+  // The fields a draft may hold: the reader's own details only with "Remember me" ticked.
+  function draftFields(remembered) {
+    return remembered ? KEPT_FIELDS : TEXT_FIELDS;
+  }
+
+  // Only what the reader wrote makes a draft worth keeping, not their details alone.
+  function hasText(fields) {
+    return TEXT_FIELDS.some(function (name) {
+      var value = fields[name];
+      return value === true || (typeof value === "string" && value.trim() !== "");
+    });
+  }
+
   function saveDraft(form) {
     var key = draftKey(form);
     if (!key) {
       return;
     }
     var fields = {};
-    var empty = true;
-    KEPT_FIELDS.forEach(function (name) {
+    draftFields(isRemembered(form)).forEach(function (name) {
       var field = form.elements[name];
-      if (!field) {
-        return;
-      }
-      fields[name] = field.type === "checkbox" ? field.checked : field.value;
-      if (field.type === "checkbox" ? field.checked : field.value.trim()) {
-        empty = false;
+      if (field) {
+        fields[name] = field.type === "checkbox" ? field.checked : field.value;
       }
     });
-    if (empty) {
-      storageRemove("localStorage", key);
+    if (hasText(fields)) {
+      writeDraft(key, fields);
     } else {
-      storageSet("localStorage", key, JSON.stringify({ saved: Date.now(), fields: fields }));
+      storageRemove("localStorage", key);
     }
+  }
+
+  // No draft in this browser keeps a name, e-mail address or website without "Remember
+  // me": on every page, drafts saved without the box (or before it counted) lose them;
+  // when the reader unticks the box, every draft does.
+  function forgetPersonalFields(unticked) {
+    var storage = store("localStorage");
+    var keys = [];
+    try {
+      for (var index = 0; storage && index < storage.length; index++) {
+        keys.push(storage.key(index));
+      }
+    } catch (error) {
+      return;
+    }
+    keys.forEach(function (key) {
+      var fields = key && key.indexOf(DRAFT_PREFIX) === 0 ? readDraft(key) : null;
+      if (!fields || (fields[REMEMBER] === true && !unticked)) {
+        return;
+      }
+      var kept = {};
+      TEXT_FIELDS.forEach(function (name) {
+        if (name in fields) {
+          kept[name] = fields[name];
+        }
+      });
+      if (!hasText(kept)) {
+        storageRemove("localStorage", key);
+      } else if (Object.keys(kept).length !== Object.keys(fields).length) {
+        writeDraft(key, kept);
+      }
+    });
   }
 
   // Fills in the fields the page left empty; what the server sent back (after an error) stays.
@@ -113,7 +172,7 @@
     if (!fields) {
       return;
     }
-    KEPT_FIELDS.forEach(function (name) {
+    draftFields(fields[REMEMBER] === true).forEach(function (name) {
       var field = form.elements[name];
       var value = fields[name];
       if (!field) {
@@ -215,7 +274,7 @@
       if (data.audio_url) {
         audio.href = data.audio_url;
       } else {
-        audio.remove();
+        (audio.closest(".captcha__spoken") || audio).remove();
       }
     }
     var answer = form.querySelector("input[name='captcha_1']");
@@ -286,6 +345,9 @@
     var field = event.target;
     if (field.form && KEPT_FIELDS.indexOf(field.name) !== -1) {
       saveDraft(field.form);
+      if (field.name === REMEMBER && !field.checked) {
+        forgetPersonalFields(true);
+      }
     }
   }
 
@@ -300,6 +362,7 @@
   });
 
   settleSentDraft();
+  forgetPersonalFields(false);
   document.querySelectorAll("form[data-draft]").forEach(restoreDraft);
 
   var summary = document.querySelector(".form-errors");

@@ -6,6 +6,7 @@ it they are skipped on a developer's machine and fail in CI (the CI variable is 
 
 import os
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -158,6 +159,19 @@ def captcha_answer():
         return CaptchaStore.objects.get(hashkey=hashkey).response
 
     return answer
+
+
+@pytest.fixture
+def flite():
+    """The path of flite, which speaks the captcha ("Laat de code voorlezen")."""
+    from django.conf import settings
+
+    if not (settings.CAPTCHA_FLITE_PATH and shutil.which("flite")):
+        reason = "flite is missing: install Debian's flite package (make browser)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; the audio captcha must be tested in CI")
+        pytest.skip(reason)
+    return settings.CAPTCHA_FLITE_PATH
 
 
 @pytest.fixture

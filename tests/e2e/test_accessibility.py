@@ -8,12 +8,11 @@
 - Errors are summarised with links to the fields, and each field with an error is
   marked invalid and described by its error text.
 - The captcha has an audio alternative (flite), kept in step with "new code".
-- A draft survives a reload and an error page, and is gone once the comment is posted.
+- A draft survives a reload and an error page, and is gone once the comment is posted;
+  it keeps name, e-mail and website only while "Remember me" is ticked.
 """
 
-import os
 import re
-import shutil
 
 import pytest
 from django.db import OperationalError
@@ -43,6 +42,8 @@ THANKS = "Bedankt voor uw reactie."
 DRAFT_KEYS = "Object.keys(localStorage).filter(key => key.startsWith('ondernemen.concept.'))"
 DRAFTS = f"() => {DRAFT_KEYS}"
 NO_DRAFTS = f"() => {DRAFT_KEYS}.length === 0"
+LOCAL_STORAGE = "() => JSON.stringify(Object.assign({}, localStorage))"
+REMEMBER_BOX = "#id_remember"
 MAX_TABS = 80  # more Tab presses than the article page has focusable elements
 
 
@@ -60,18 +61,6 @@ def axe_page(browser, live_server, browser_errors, axe):
     )
     yield browser_errors.watch(context.new_page())
     context.close()
-
-
-@pytest.fixture
-def flite():
-    from django.conf import settings
-
-    if not (settings.CAPTCHA_FLITE_PATH and shutil.which("flite")):
-        reason = "flite is missing: install Debian's flite package (make browser)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; the audio captcha must be tested in CI")
-        pytest.skip(reason)
-    return settings.CAPTCHA_FLITE_PATH
 
 
 def forget_status_error(errors, status):
@@ -166,6 +155,7 @@ def test_form_with_errors_has_no_axe_violations(axe_page, seed_article, captcha_
     form.get_by_role("button", name=POST_COMMENT).click()
 
     expect(page.locator(".form-errors")).to_be_focused()
+    expect(page).to_have_title(re.compile(r"^Fout: Reageren: "))
     expect_captcha_image_loaded(page.locator("form.comment-form"))
     expect_no_axe_violations(page)
 
@@ -251,6 +241,8 @@ def test_503_page_keeps_the_text_and_the_draft(
     form.locator("#id_name").fill("Pieter Bakker")
     form.locator("#id_email").fill("pieter@example.nl")
     form.locator("#id_comment").fill(text)
+    # The reader asks to be remembered: the draft keeps the name and e-mail too.
+    form.locator(REMEMBER_BOX).check()
     form.locator("#id_captcha_1").fill(captcha_answer(captcha_key(form)))
 
     def database_down(**kwargs):
@@ -270,6 +262,7 @@ def test_503_page_keeps_the_text_and_the_draft(
     expect(form.locator("#id_name")).to_have_value("Pieter Bakker")
     expect(form.locator("#id_email")).to_have_value("pieter@example.nl")
     expect(form.locator("#id_comment")).to_have_value(text)
+    expect(form.locator(REMEMBER_BOX)).to_be_checked()
     assert page.evaluate(DRAFTS) == [draft_key(form, wilco)]
 
 
@@ -294,6 +287,10 @@ def test_reply_with_the_keyboard_alone(page, seed_comments, captcha_answer):
     expect(form.locator("#id_name")).to_be_focused()
     expect_focus_visible(page)
     page.keyboard.type("Eva de Vries")
+    # The e-mail field's help links to the privacy page.
+    page.keyboard.press("Tab")
+    expect(form.get_by_role("link", name="privacypagina")).to_be_focused()
+    expect_focus_visible(page)
     page.keyboard.press("Tab")
     expect(form.locator("#id_email")).to_be_focused()
     page.keyboard.type("eva@example.nl")
@@ -430,6 +427,8 @@ def test_draft_survives_a_reload_and_goes_once_posted(page, seed_comments, captc
     form.locator("#id_url").fill("https://noor.example.nl/")
     form.locator("#id_comment").fill(text)
     form.locator("#id_followup").check()
+    # The reader asks to be remembered: the draft keeps name, e-mail and website too.
+    form.locator(REMEMBER_BOX).check()
 
     # Choosing another comment to reply to takes the text along, and its draft.
     form = open_reply_form(page, seed_comments["jorie"])
@@ -446,6 +445,7 @@ def test_draft_survives_a_reload_and_goes_once_posted(page, seed_comments, captc
     expect(form.locator("#id_url")).to_have_value("https://noor.example.nl/")
     expect(form.locator("#id_comment")).to_have_value(text)
     expect(form.locator("#id_followup")).to_be_checked()
+    expect(form.locator(REMEMBER_BOX)).to_be_checked()
     assert page.evaluate(DRAFTS) == [draft_key(form, wilco)]
 
     # A wrong code: the error page shows the form again, and the draft stays.
@@ -463,4 +463,73 @@ def test_draft_survives_a_reload_and_goes_once_posted(page, seed_comments, captc
     page.wait_for_function(NO_DRAFTS)
     form = open_reply_form(page, wilco)
     expect(form.locator("#id_comment")).to_have_value("")
+    # The name now comes from the remember-me cookie set with the comment, not a draft.
+    expect(form.locator("#id_name")).to_have_value("Noor Jansen")
+    assert page.evaluate(DRAFTS) == []
+
+
+def test_draft_keeps_no_name_or_e_mail_without_remember_me(page, seed_comments):
+    """On a shared computer the next reader finds the text, not the previous one's details."""
+    wilco = seed_comments["wilco"]
+    page.goto(ARTICLE_PATH)
+    form = open_reply_form(page, wilco)
+    text = "Een reactie van de bibliotheekcomputer."
+    form.locator("#id_name").fill("Noor Jansen")
+    form.locator("#id_email").fill("noor@example.nl")
+    form.locator("#id_url").fill("https://noor.example.nl/")
+    form.locator("#id_comment").fill(text)
+    form.locator("#id_followup").check()
+    expect(form.locator(REMEMBER_BOX)).not_to_be_checked()
+    assert page.evaluate(DRAFTS) == [draft_key(form, wilco)]
+    expect_nothing_personal_stored(page)
+
+    # Ticked, the box keeps them in the draft; unticked again, they are gone from it.
+    form.locator(REMEMBER_BOX).check()
+    assert "noor@example.nl" in page.evaluate(LOCAL_STORAGE)
+    form.locator(REMEMBER_BOX).uncheck()
+    expect_nothing_personal_stored(page)
+
+    page.reload()
+    form = open_reply_form(page, wilco)
+    expect(form.locator("#id_comment")).to_have_value(text)
+    expect(form.locator("#id_followup")).to_be_checked()
+    for field in ("#id_name", "#id_email", "#id_url"):
+        expect(form.locator(field)).to_have_value("")
+    expect(form.locator(REMEMBER_BOX)).not_to_be_checked()
+    expect_nothing_personal_stored(page)
+
+
+def test_drafts_saved_before_remember_me_counted_lose_name_and_e_mail(
+    page, seed_article, seed_comments
+):
+    """A draft kept by an earlier version of the script, with a name and an e-mail address."""
+    wilco = seed_comments["wilco"]
+    page.goto(ARTICLE_PATH)
+    key = f"ondernemen.concept.{seed_article.pk}.{wilco}"
+    old_draft = {
+        "name": "Noor Jansen",
+        "email": "noor@example.nl",
+        "url": "",
+        "comment": "Een oud concept.",
+        "followup": False,
+    }
+    page.evaluate(
+        "([key, fields]) => localStorage.setItem(key,"
+        " JSON.stringify({saved: Date.now(), fields: fields}))",
+        [key, old_draft],
+    )
+    assert "noor@example.nl" in page.evaluate(LOCAL_STORAGE)
+
+    page.reload()
+    expect_nothing_personal_stored(page)
+    form = open_reply_form(page, wilco)
+    expect(form.locator("#id_comment")).to_have_value("Een oud concept.")
     expect(form.locator("#id_name")).to_have_value("")
+    expect(form.locator("#id_email")).to_have_value("")
+
+
+def expect_nothing_personal_stored(page):
+    stored = page.evaluate(LOCAL_STORAGE)
+    assert "@" not in stored, stored
+    assert "Noor Jansen" not in stored, stored
+    assert "noor.example.nl" not in stored, stored
