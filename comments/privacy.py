@@ -1,4 +1,8 @@
-"""Privacy (AVG / GDPR): IP retention, and a reader's own data by e-mail address.
+"""Privacy (AVG / GDPR): retention, and a reader's own data by e-mail address.
+
+What the privacy page promises to forget, the worker forgets once a day
+(`forget_old_data`): commenters' IP addresses, sign-ups never confirmed,
+subscriptions stopped long enough ago, and the history of mail sent.
 
 A reader asks for their data with only an e-mail address: the site mails a
 signed link (salted JSON, valid for a day, holding just the address) to that
@@ -11,8 +15,11 @@ import datetime
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from articles.page_cache import invalidate_pages
 from comments.models import Comment, OutgoingMail, Subscription
@@ -39,6 +46,50 @@ def erase_old_ip_addresses(now=None):
     return Comment.objects.filter(submit_date__lt=cutoff, ip_address__isnull=False).update(
         ip_address=None
     )
+
+
+def delete_old_subscriptions(now=None):
+    """Delete sign-ups never confirmed, and unsubscribed subscriptions, unchanged for a while.
+
+    Both count from the last change: asking again for a confirmation mail, or
+    stopping, starts the SUBSCRIPTION_RETENTION_DAYS anew.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.SUBSCRIPTION_RETENTION_DAYS)
+    stale = Subscription.objects.filter(updated_at__lt=cutoff).filter(
+        Q(confirmed_at__isnull=True) | Q(scope=Subscription.Scope.NONE)
+    )
+    return stale.delete()[1].get(Subscription._meta.label, 0)
+
+
+def delete_old_mail(now=None):
+    """Delete the outbox's finished mail older than MAIL_HISTORY_DAYS; waiting mail stays."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.MAIL_HISTORY_DAYS)
+    finished = OutgoingMail.objects.exclude(status=OutgoingMail.Status.PENDING)
+    return finished.filter(created_at__lt=cutoff).delete()[0]
+
+
+def delete_old_task_results(now=None):
+    """Delete the worker's finished task results (arguments, errors) after MAIL_HISTORY_DAYS."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.MAIL_HISTORY_DAYS)
+    finished = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
+        finished_at__lt=cutoff,
+    )
+    return finished.delete()[0]
+
+
+def forget_old_data(now=None):
+    """Everything past its retention period, as the privacy page describes; returns counts."""
+    now = now or timezone.now()
+    return {
+        "ip_addresses": erase_old_ip_addresses(now),
+        "subscriptions": delete_old_subscriptions(now),
+        "mails": delete_old_mail(now),
+        "task_results": delete_old_task_results(now),
+    }
 
 
 def data_url(email):
@@ -84,10 +135,18 @@ def subscriptions_of(email):
     return Subscription.objects.filter(email=normalise_email(email))
 
 
+def mails_to(email):
+    return OutgoingMail.objects.filter(to__iexact=normalise_email(email))
+
+
 def summary(email):
+    """What the data page lists: counts, and the newsletter sign-up (or None)."""
+    subscriptions = subscriptions_of(email)
     return {
         "comments": comments_of(email).count(),
-        "subscriptions": subscriptions_of(email).count(),
+        "discussions": subscriptions.filter(article__isnull=False).count(),
+        "newsletter": subscriptions.filter(article__isnull=True).first(),
+        "mails": mails_to(email).count(),
     }
 
 
@@ -107,11 +166,32 @@ def _article(obj):
     return {"title": str(obj), "url": absolute_url(obj.get_absolute_url())}
 
 
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def _subscription(subscription):
+    return {
+        "kind": "newsletter" if subscription.is_newsletter else "discussion",
+        "article": None if subscription.is_newsletter else _article(subscription.article),
+        "scope": subscription.scope,
+        "language": subscription.language,
+        "created": _date(subscription.created_at),
+        "confirmation_sent": _date(subscription.confirmation_sent_at),
+        "confirmed": _date(subscription.confirmed_at),
+        "updated": _date(subscription.updated_at),
+    }
+
+
 def export(email):
-    """Everything stored for the address, and nothing of anyone else, as JSON-ready data."""
+    """Everything stored for the address, and nothing of anyone else, as JSON-ready data.
+
+    Mail is listed without its text: the outbox stores none, mails are written when sent.
+    """
     email = normalise_email(email)
     comments = comments_of(email).prefetch_related("content_object").order_by("submit_date")
     subscriptions = subscriptions_of(email).select_related("article").order_by("created_at")
+    mails = mails_to(email).order_by("created_at")
     return {
         "email": email,
         "exported_at": timezone.now().isoformat(),
@@ -123,19 +203,20 @@ def export(email):
                 "text": comment.comment,
                 "date": comment.submit_date.isoformat(),
                 "status": _status(comment),
+                "ip_address": comment.ip_address,
             }
             for comment in comments
         ],
-        "subscriptions": [
+        "subscriptions": [_subscription(subscription) for subscription in subscriptions],
+        "mails": [
             {
-                "article": _article(subscription.article),
-                "scope": subscription.scope,
-                "language": subscription.language,
-                "confirmed": subscription.confirmed_at.isoformat()
-                if subscription.confirmed_at
-                else None,
+                "kind": mail.kind,
+                "status": mail.status,
+                "language": mail.language,
+                "created": _date(mail.created_at),
+                "sent": _date(mail.sent_at),
             }
-            for subscription in subscriptions
+            for mail in mails
         ],
     }
 
@@ -157,6 +238,6 @@ def erase(email, mode):
         subscriptions = subscriptions_of(email).count()
         subscriptions_of(email).delete()
         # The outbox keeps the address too; waiting mail to it is no longer wanted.
-        OutgoingMail.objects.filter(to__iexact=email).delete()
+        mails_to(email).delete()
         invalidate_pages()
     return comments, subscriptions

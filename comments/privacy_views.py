@@ -58,15 +58,19 @@ def privacy_page(request):
     return render(
         request,
         "privacy/privacy.html",
-        {"ip_retention_days": settings.COMMENTS_IP_RETENTION_DAYS},
+        {
+            "ip_retention_days": settings.COMMENTS_IP_RETENTION_DAYS,
+            "subscription_retention_days": settings.SUBSCRIPTION_RETENTION_DAYS,
+            "mail_history_days": settings.MAIL_HISTORY_DAYS,
+        },
     )
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def data_request(request):
-    form = FollowForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = FollowForm.for_request(request)
+    if form.is_valid():
         privacy.request_data_mail(form.cleaned_data["email"])
         return render(request, "privacy/requested.html")
     return render(request, "privacy/request.html", {"form": form})

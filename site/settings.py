@@ -94,6 +94,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "axes_locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Failed attempts are kept (until the cool-off) for the lock-out; successful
+# log-ins are not recorded at all: nothing needs them.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Lets templates/ override widget templates (the captcha's).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
@@ -242,6 +245,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
@@ -288,8 +292,14 @@ COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=None)
 COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
 COMMENTS_BLOCKED_WORDS = env.list("COMMENTS_BLOCKED_WORDS", default=[])
 COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])
-# Commenters' IP addresses are erased this many days after the comment (privacy page).
+# Retention, as the privacy page tells readers; the worker forgets daily
+# (comments.tasks.forget_old_data). Commenters' IP addresses: days after the comment.
 COMMENTS_IP_RETENTION_DAYS = env.int("COMMENTS_IP_RETENTION_DAYS", default=30)
+# Sign-ups never confirmed, and stopped subscriptions: days after their last change.
+SUBSCRIPTION_RETENTION_DAYS = env.int("SUBSCRIPTION_RETENTION_DAYS", default=30)
+# The outbox's sent, given-up and cancelled mail (and the worker's finished task
+# results): days after it was queued. Mail still waiting is never deleted.
+MAIL_HISTORY_DAYS = env.int("MAIL_HISTORY_DAYS", default=30)
 
 # Captcha
 CAPTCHA_TIMEOUT = 60  # minutes a code stays valid

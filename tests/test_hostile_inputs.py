@@ -1502,7 +1502,7 @@ def test_posts_without_a_valid_csrf_token_are_forbidden(seed_article, kind):
         assert browser.get(path).status_code == 200
         response = browser.post(path, {f"scope_{subscription.pk}": "none"})
     assert response.status_code == 403
-    assert "CSRF-verificatie mislukt" in text_of(response)
+    assert "Uw formulier kon niet worden verstuurd" in text_of(response)
     assert Comment.objects.count() == before
     assert Subscription.objects.count() == subscriptions
     subscription.refresh_from_db()

@@ -1,4 +1,4 @@
-"""Privacy (AVG / GDPR): the privacy page, IP retention, and a reader's own data over real SMTP."""
+"""Privacy (AVG / GDPR): the privacy page, IP retention, log-ins, and a reader's own data."""
 
 import datetime
 import json
@@ -6,7 +6,9 @@ import re
 import time
 
 import pytest
+from axes.models import AccessAttempt, AccessLog
 from captcha.models import CaptchaStore
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core import signing
 from django.test import Client
@@ -17,7 +19,8 @@ from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment, OutgoingMail, Subscription
 from comments.privacy import ANONYMOUS_NAME, PRIVACY_SALT
-from comments.tasks import erase_old_ip_addresses
+from comments.remembered_reader import COOKIE_NAME
+from comments.tasks import forget_old_data
 from tests.conftest import post_url
 from tests.mail_sink import html_of, path_of, text_of
 
@@ -60,7 +63,7 @@ def data_link(smtp_sink, email):
 
 def erase_tasks():
     return DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY, task_path=erase_old_ip_addresses.module_path
+        status=TaskResultStatus.READY, task_path=forget_old_data.module_path
     )
 
 
@@ -81,12 +84,12 @@ def test_old_ip_addresses_are_erased_and_the_task_comes_back_tomorrow(seed_artic
     Comment.objects.filter(pk=old.pk).update(
         submit_date=timezone.now() - datetime.timedelta(days=31)
     )
-    assert erase_old_ip_addresses.call() == 1
+    assert forget_old_data.call()["ip_addresses"] == 1
     assert Comment.objects.get(pk=old.pk).ip_address is None
     assert Comment.objects.get(pk=new.pk).ip_address == "203.0.113.7"
     [next_run] = erase_tasks()
     assert next_run.run_after > timezone.now() + datetime.timedelta(hours=23)
-    erase_old_ip_addresses.call()
+    forget_old_data.call()
     assert erase_tasks().count() == 1  # one daily chain, however often it runs
 
 
@@ -169,8 +172,13 @@ def test_data_request_export_and_anonymising_end_to_end(
 
     page = client.get(link)
     assert page.status_code == 200
-    assert page.context["summary"] == {"comments": 2, "subscriptions": 1}
-    assert READER in page.content.decode()
+    summary = page.context["summary"]
+    assert (summary["comments"], summary["discussions"], summary["newsletter"]) == (2, 1, None)
+    assert summary["mails"] >= 1  # the mail with this link
+    html = page.content.decode()
+    assert READER in html
+    assert "1 abonnement op een discussie" in html
+    assert "Nieuwsbrief: niet aangemeld" in html
 
     download = client.post(reverse("comments:privacy-export", args=[link.split("/")[-2]]))
     assert download.status_code == 200
@@ -188,11 +196,15 @@ def test_data_request_export_and_anonymising_end_to_end(
     assert data["comments"][0]["article"]["title"] == seed_article.title
     assert data["comments"][0]["article"]["url"].endswith(seed_article.get_absolute_url())
     assert data["comments"][0]["date"]
+    assert data["comments"][0]["ip_address"] == "203.0.113.7"
     [subscription] = data["subscriptions"]
+    assert subscription["kind"] == "discussion"
     assert subscription["article"]["title"] == seed_article.title
     assert subscription["scope"] == "all"
     assert subscription["language"] == "nl"
-    assert subscription["confirmed"]
+    assert subscription["created"] and subscription["confirmed"]
+    assert {"kind": "data_export", "status": "sent"}.items() <= data["mails"][-1].items()
+    assert data["mails"][-1]["created"] and data["mails"][-1]["sent"]
     assert "Bas" not in download.content.decode()
     assert OTHER not in download.content.decode()
 
@@ -222,7 +234,8 @@ def test_data_request_export_and_anonymising_end_to_end(
     assert ANONYMOUS_NAME in article_page
     assert "Goed punt, dank voor de tips." in article_page
     assert "petra.example.nl" not in article_page
-    assert client.get(link).context["summary"] == {"comments": 0, "subscriptions": 0}
+    summary = client.get(link).context["summary"]
+    assert (summary["comments"], summary["discussions"], summary["mails"]) == (0, 0, 0)
 
 
 def test_erasing_can_remove_the_text_too(client, seed_article, reader_data, smtp_sink, run_worker):
@@ -290,3 +303,123 @@ def test_expired_links_are_refused(client, reader_data, monkeypatch):
         assert response.status_code == 400
         assert "Deze link werkt niet" in response.content.decode()
     assert Subscription.objects.filter(email=READER).exists()
+
+
+def data_token(email):
+    return signing.dumps({"e": email}, salt=PRIVACY_SALT)
+
+
+def test_the_erasure_form_without_a_choice_shows_the_error_by_the_radios(client, reader_data):
+    """Without JavaScript (or forged), the error is in a summary and tied to the radio group."""
+    response = client.post(reverse("comments:privacy-erase", args=[data_token(READER)]), {})
+    html = response.content.decode()
+    summary = re.search(r'<div class="form-errors" role="alert".*?</div>', html, re.S).group(0)
+    assert "Controleer het volgende:" in summary
+    assert '<a href="#id_mode_0">Kies wat er met uw reacties moet gebeuren.</a>' in summary
+    assert 'id="id_mode_0"' in html  # the link leads to the first choice
+    fieldset = re.search(r"<fieldset[^>]*>.*?</fieldset>", html, re.S).group(0)
+    assert 'aria-describedby="id_mode_error"' in fieldset
+    assert re.search(r'<ul class="errorlist" id="id_mode_error"><li>Kies wat', fieldset)
+    assert Comment.objects.filter(user_email__iexact=READER).count() == 2
+
+
+def test_the_data_page_without_errors_has_no_error_summary(client, reader_data):
+    html = client.get(reverse("comments:privacy-data", args=[data_token(READER)])).content
+    assert b"form-errors" not in html
+    assert b"aria-describedby" not in html
+
+
+@pytest.mark.parametrize(
+    ("confirmed", "scope", "shown"),
+    [
+        (True, "all", "Nieuwsbrief: aangemeld"),
+        (False, "all", "Nieuwsbrief: aangemeld, niet bevestigd"),
+        (True, "none", "Nieuwsbrief: afgemeld"),
+    ],
+)
+def test_the_data_page_shows_the_newsletter_apart_from_discussions(
+    client, seed_article, confirmed, scope, shown
+):
+    Subscription.objects.create(
+        email=READER, article=None, scope=scope, confirmed_at=timezone.now() if confirmed else None
+    )
+    Subscription.objects.create(email=READER, article=seed_article, confirmed_at=timezone.now())
+    html = client.get(reverse("comments:privacy-data", args=[data_token(READER)])).content.decode()
+    assert "1 abonnement op een discussie" in html
+    assert f"<li>{shown}</li>" in html
+
+
+def test_the_export_names_the_newsletter_and_the_mail_history(client, seed_article, settings):
+    newsletter = Subscription.objects.create(
+        email=READER, article=None, language="en", confirmed_at=timezone.now()
+    )
+    OutgoingMail.objects.create(
+        key="newsletter:1:petra",
+        kind="newsletter",
+        to=READER,
+        status="sent",
+        sent_at=newsletter.created_at,
+    )
+    OutgoingMail.objects.create(key="newsletter:1:bas", kind="newsletter", to=OTHER)
+    url = reverse("comments:privacy-export", args=[data_token(READER)])
+    data = json.loads(client.post(url).content)
+    [subscription] = data["subscriptions"]
+    assert subscription["kind"] == "newsletter"
+    assert subscription["article"] is None
+    assert subscription["language"] == "en"
+    assert subscription["created"] == newsletter.created_at.isoformat()
+    assert subscription["confirmed"] == newsletter.confirmed_at.isoformat()
+    [mail] = data["mails"]
+    assert mail["kind"] == "newsletter" and mail["status"] == "sent"
+    assert mail["created"] and mail["sent"]
+    assert set(mail) == {"kind", "status", "language", "created", "sent"}  # no message text
+
+
+def test_the_export_shows_an_erased_ip_address_as_null(client, seed_article, post):
+    comment = post(seed_article, email=READER)
+    Comment.objects.filter(pk=comment.pk).update(
+        ip_address="203.0.113.7", submit_date=timezone.now() - datetime.timedelta(days=31)
+    )
+    url = reverse("comments:privacy-export", args=[data_token(READER)])
+    assert json.loads(client.post(url).content)["comments"][0]["ip_address"] == "203.0.113.7"
+    forget_old_data.call()
+    assert json.loads(client.post(url).content)["comments"][0]["ip_address"] is None
+
+
+def test_the_privacy_page_names_every_retention_cookie_and_log(client, settings):
+    settings.COMMENTS_IP_RETENTION_DAYS = 45
+    settings.SUBSCRIPTION_RETENTION_DAYS = 21
+    settings.MAIL_HISTORY_DAYS = 14
+    text = re.sub(r"\s+", " ", client.get(reverse("comments:privacy")).content.decode())
+    assert "45 dagen na uw reactie" in text
+    assert "tot u zich afmeldt, en daarna nog 21 dagen" in text
+    assert "niet bevestigt, wordt na 21 dagen gewist" in text
+    assert "(niet de tekst) 14 dagen" in text
+    assert "Als u zich aanmeldt voor de nieuwsbrief, bewaren we uw e-mailadres" in text
+    assert "elke e-mail bevat een link om te stoppen" in text
+    for cookie in (settings.CSRF_COOKIE_NAME, COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME):
+        assert cookie in text
+    assert "local storage" in text
+    assert "zonder het laatste deel" in text
+
+    english = re.sub(r"\s+", " ", client.get("/en/privacy/").content.decode())
+    assert "and then 21 more days" in english
+    assert "for 14 days" in english
+
+
+def test_the_language_cookie_lasts_as_long_as_the_privacy_page_says(client):
+    """The page says the language choice is kept until the browser closes."""
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/en/"})
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "en"
+    assert not cookie["max-age"] and not cookie["expires"]
+
+
+def test_successful_admin_log_ins_are_not_recorded(client, django_user_model):
+    django_user_model.objects.create_superuser("baas", "baas@example.nl", "het-juiste-wachtwoord")
+    login = reverse("admin:login")
+    client.post(login, {"username": "baas", "password": "fout"})
+    assert AccessAttempt.objects.count() == 1  # kept for the lock-out
+    response = client.post(login, {"username": "baas", "password": "het-juiste-wachtwoord"})
+    assert response.status_code == 302
+    assert not AccessLog.objects.exists()

@@ -156,3 +156,22 @@ def test_the_spoken_captcha_is_rate_limited(client, settings):
     statuses = [client.get("/captcha/audio/abc.wav").status_code for _ in range(3)]
     assert statuses[-1] == 429
     assert 500 not in statuses
+
+
+@pytest.mark.parametrize(
+    ("prefix", "heading"),
+    [("", "Uw formulier kon niet worden verstuurd"), ("/en", "Your form could not be sent")],
+)
+def test_a_form_without_its_csrf_cookie_gets_a_page_with_the_text_back(
+    seed_article, prefix, heading
+):
+    from django.test import Client
+
+    reader = Client(enforce_csrf_checks=True)
+    url = prefix + reverse("comments:form", args=[seed_article.pk])
+    response = reader.post(url, {"name": "Sanne", "comment": "Mijn lange reactie & meer."})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert f"<h1>{heading}</h1>" in html
+    assert ">Mijn lange reactie &amp; meer.</textarea>" in html
+    assert "DEBUG" not in html

@@ -75,7 +75,8 @@ def open_data_page(page, link, axe):
     summary = page.locator(".privacy-summary")
     expect(page.locator("main")).to_contain_text(f"Opgeslagen voor {READER}:")
     expect(summary).to_contain_text("1 reactie")
-    expect(summary).to_contain_text("1 abonnement")
+    expect(summary).to_contain_text("1 abonnement op een discussie")
+    expect(summary).to_contain_text("Nieuwsbrief: niet aangemeld")
     axe(page)
 
 
@@ -107,14 +108,32 @@ def test_download_then_anonymise(page, site_url, captcha_answer, deliver, axe):
     assert comment["name"] == NAME
     assert comment["text"] == TEXT
     assert comment["article"] == {"title": ARTICLE_TITLE, "url": site_url + ARTICLE_PATH}
+    assert comment["ip_address"] == "127.0.0.1"
     [subscription] = data["subscriptions"]
+    assert subscription["kind"] == "discussion"
     assert subscription["article"]["title"] == ARTICLE_TITLE
+    assert {mail["kind"] for mail in data["mails"]} == {"confirmation", "data_export"}
 
     # Without a choice the browser asks for one (the radio buttons are required).
     page.get_by_role("button", name="Wis mijn gegevens").click()
     choice = page.get_by_role("radio", name=ANONYMISE, exact=True)
     assert choice.evaluate("radio => radio.validity.valueMissing")
     expect(page.get_by_role("heading", level=1)).to_have_text("Uw gegevens")
+
+    # A browser that does not check (or a forged form) gets the error from the server: in a
+    # summary whose link leads to the choices, and as the description of the radio group.
+    page.locator("input[name='mode']").evaluate_all(
+        "radios => radios.forEach(radio => radio.removeAttribute('required'))"
+    )
+    page.get_by_role("button", name="Wis mijn gegevens").click()
+    error = "Kies wat er met uw reacties moet gebeuren."
+    summary = page.locator(".form-errors")
+    expect(summary).to_contain_text(error)
+    group = page.get_by_role("group", name="Wat moet er met uw reacties gebeuren?")
+    expect(group).to_have_accessible_description(error)
+    axe(page)
+    summary.get_by_role("link", name=error).click()
+    expect(page.get_by_role("radio", name=ANONYMISE, exact=True)).to_be_focused()
 
     erase(page, ANONYMISE, axe)
     expect(page.locator("main")).to_contain_text("1 reactie geanonimiseerd")

@@ -3,7 +3,7 @@ from django_tasks_db.management.commands.db_worker import Command as DatabaseWor
 from comments.models import Comment, OutgoingMail
 from comments.newsletter import resume_unfinished_sends
 from comments.outbox import schedule_delivery
-from comments.tasks import erase_old_ip_addresses, notify_subscribers
+from comments.tasks import forget_old_data, notify_subscribers
 
 
 class Command(DatabaseWorkerCommand):
@@ -11,7 +11,7 @@ class Command(DatabaseWorkerCommand):
         "Run the background worker (django-tasks' db_worker) after queueing whatever an "
         "interrupted worker left: notifications and newsletters not yet fanned out, and mail "
         "not yet sent; "
-        "and starting the daily erasure of old IP addresses."
+        "and starting the daily task that forgets what is past its retention."
     )
 
     def handle(self, *args, **options):
@@ -21,6 +21,6 @@ class Command(DatabaseWorkerCommand):
         resume_unfinished_sends()
         if OutgoingMail.objects.filter(status=OutgoingMail.Status.PENDING).exists():
             schedule_delivery()
-        # Erases old IP addresses now, then re-enqueues itself for every next day.
-        erase_old_ip_addresses.enqueue()
+        # Forgets old IP addresses, subscriptions and mail now, then re-enqueues itself daily.
+        forget_old_data.enqueue()
         return super().handle(*args, **options)
