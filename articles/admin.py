@@ -68,14 +68,10 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send to newsletter subscribers"), permissions=["change"])
     def send_to_newsletter(self, request, queryset):
         """Asks first; then one task per article: the worker fans it out to the subscribers."""
-        published = list(queryset.filter(pk__in=Article.objects.published().values("pk")))
-        for article in queryset.exclude(pk__in=[article.pk for article in published]):
-            self.message_user(
-                request,
-                _("“%(title)s” is not published and was not sent.") % {"title": article.title},
-                messages.ERROR,
-            )
-        if not published:
+        to_send, refused = newsletter.sendable(queryset)
+        for article, reason in refused:
+            self.message_user(request, reason % {"title": article.title}, messages.ERROR)
+        if not to_send:
             return None
         if request.POST.get("confirm") != "yes":
             return TemplateResponse(
@@ -84,22 +80,22 @@ class ArticleAdmin(admin.ModelAdmin):
                 {
                     **self.admin_site.each_context(request),
                     "title": _("Send to the newsletter?"),
-                    "articles": published,
+                    "articles": to_send,
                     "subscribers": newsletter.subscribers().count(),
                     "opts": self.model._meta,
                     "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
                 },
             )
-        for article in published:
+        for article in to_send:
             newsletter.request_send(article, request.user)
         self.message_user(
             request,
             ngettext(
                 "%d article will be sent to the newsletter subscribers.",
                 "%d articles will be sent to the newsletter subscribers.",
-                len(published),
+                len(to_send),
             )
-            % len(published),
+            % len(to_send),
             messages.SUCCESS,
         )
         return None

@@ -123,6 +123,31 @@ def send_newsletter(article_id):
     return queued
 
 
+def sendable(articles):
+    """The articles that may go to the newsletter, and (article, reason) for the others.
+
+    An article goes out once: the outbox forgets its mails after MAIL_HISTORY_DAYS, so
+    sending it again later would mail every subscriber a second time. A send still in
+    progress may be asked again (the mail keys keep that from mailing anyone twice).
+    """
+    published = set(Article.objects.published().values_list("pk", flat=True))
+    ok, refused = [], []
+    for article in articles.select_related("newsletter_send"):
+        send = getattr(article, "newsletter_send", None)
+        if article.pk not in published:
+            refused.append((article, _("“%(title)s” is not published and was not sent.")))
+        elif send is not None and send.queued_at is not None:
+            refused.append(
+                (
+                    article,
+                    _("“%(title)s” was already sent to the newsletter and was not sent again."),
+                )
+            )
+        else:
+            ok.append(article)
+    return ok, refused
+
+
 def request_send(article, editor):
     """Record an editor's send and hand it to the worker; both commit together or not at all."""
     with transaction.atomic():

@@ -162,3 +162,13 @@ def test_the_500_page_speaks_the_page_language(seed_article, monkeypatch, prefix
     assert f'<html lang="{prefix[1:] or "nl"}">' in html
     assert f"<h1>{heading}</h1>" in html
     assert home in html
+
+
+def test_the_language_switch_on_a_missing_page_leads_to_the_other_languages_home(client):
+    html = client.get("/bestaat-niet/").content.decode()
+    assert '<input type="hidden" name="next" value="/en/">' in html
+
+
+def test_the_site_wide_comment_feed_is_linked_from_every_page(client, seed_article):
+    html = client.get("/").content.decode()
+    assert '<a href="/reacties/feed/rss/">Nieuwste reacties (RSS)</a>' in html
