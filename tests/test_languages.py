@@ -50,6 +50,8 @@ def pages(seed_article, prefix):
             reverse("comments:form", args=[seed_article.pk]),
             reverse("comments:follow", args=[seed_article.pk]),
             reverse("newsletter"),
+            reverse("comments:privacy"),
+            reverse("comments:privacy-request"),
         ]
 
 
