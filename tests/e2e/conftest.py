@@ -30,6 +30,9 @@ DESKTOP = {"width": 1280, "height": 800}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SEED_SLUG = "drie-tips-voor-social-mediarichtlijnen"
 ARTICLE_PATH = f"/nieuws/2012/05/10/{SEED_SLUG}/"
+# What readers see around every captcha.
+REFRESH_CAPTCHA = "Klik hier om de code te wijzigen."
+WRONG_CODE = "De code klopt niet."
 FOLLOW_BOX = "Ik wil bericht per e-mail ontvangen als er meer reacties op dit artikel verschijnen."
 POST_COMMENT = "Reactie plaatsen"
 THANKS = "Bedankt voor uw reactie."

@@ -23,6 +23,7 @@ from tests.e2e.conftest import (
     ARTICLE_PATH,
     DESKTOP,
     LOCALE,
+    REFRESH_CAPTCHA,
     captcha_key,
     expect_no_axe_violations,
     wrong_answer,
@@ -36,7 +37,6 @@ pytestmark = [
 ]
 
 POST_COMMENT = "Reactie plaatsen"
-REFRESH_CAPTCHA = "Klik hier om de code te wijzigen."
 NOT_POSTED = "Uw reactie is nog niet geplaatst."
 THANKS = "Bedankt voor uw reactie."
 DRAFT_KEYS = "Object.keys(localStorage).filter(key => key.startsWith('ondernemen.concept.'))"

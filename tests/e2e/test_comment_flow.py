@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTICLE_PATH, captcha_key, wrong_answer
+from tests.e2e.conftest import ARTICLE_PATH, REFRESH_CAPTCHA, WRONG_CODE, captcha_key, wrong_answer
 
 # serialized_rollback: a transactional test empties the database afterwards; this
 # restores the article and comments loaded by the data migrations before each test.
@@ -14,10 +14,8 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-REFRESH_CAPTCHA = "Klik hier om de code te wijzigen."
 POST_COMMENT = "Reactie plaatsen"
 NOT_POSTED = "Uw reactie is nog niet geplaatst."
-WRONG_CODE = "De code klopt niet."
 THANKS = "Bedankt voor uw reactie."
 PHONE = {"width": 390, "height": 844}
 

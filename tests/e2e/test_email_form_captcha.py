@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import captcha_key, wrong_answer
+from tests.e2e.conftest import REFRESH_CAPTCHA, WRONG_CODE, captcha_key, wrong_answer
 
 # serialized_rollback: a transactional test empties the database afterwards; this
 # restores the article and comments loaded by the data migrations before each test.
@@ -21,10 +21,8 @@ pytestmark = [
 ]
 
 READER = "lezer@example.nl"
-REFRESH_CAPTCHA = "Klik hier om de code te wijzigen."
 READ_ALOUD = "Laat de code voorlezen"
 ENGLISH_LETTERS = "(de letters worden in het Engels uitgesproken)"
-WRONG_CODE = "De code klopt niet."
 # The page's address (the follow page's with the article's pk), its title and its button.
 FORMS = {
     "follow": ("/reacties/{article}/volgen/", "Volg deze discussie", "Volg deze discussie"),
