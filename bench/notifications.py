@@ -34,6 +34,8 @@ sys.path.insert(0, str(ROOT))  # for tests.mail_sink
 # deliver at least this many mails per second to a local SMTP server.
 MAX_POSTING_RATIO = 1.5
 MIN_MAILS_PER_SECOND = 100.0
+# Sending an article to the newsletter: outbox rows the worker's fan-out writes per second.
+MIN_FAN_OUT_ROWS_PER_SECOND = 2000.0
 WARM_UP_POSTS = 3
 
 # WhiteNoise warns that staticfiles/ is missing (collectstatic is not needed here).
@@ -416,6 +418,45 @@ def bench_worker(mails, timeout, workdir):
 # --- The report ---------------------------------------------------------------------------
 
 
+def bench_newsletter_fan_out(subscribers):
+    """The send task's fan-out: one outbox row per newsletter subscriber, and a re-run."""
+    from django.utils import timezone
+
+    from comments.models import OutgoingMail, Subscription
+    from comments.newsletter import queue_newsletter
+
+    now = timezone.now()
+    Subscription.objects.bulk_create(
+        (
+            Subscription(email=f"lezer{n}@example.nl", article=None, confirmed_at=now)
+            for n in range(subscribers)
+        ),
+        batch_size=2000,
+    )
+    article = make_article("newsletter")
+    started = time.perf_counter()
+    queued = queue_newsletter(article.pk)
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    queued_again = queue_newsletter(article.pk)  # a resumed send: nobody twice
+    again = time.perf_counter() - started
+    rows = OutgoingMail.objects.filter(article=article).count()
+    per_second = queued / first if first else float("inf")
+    return {
+        "subscribers": subscribers,
+        "queued": queued,
+        "queued_again": queued_again,
+        "rows": rows,
+        "fan_out_s": round(first, 3),
+        "rows_per_s": round(per_second, 1),
+        "rerun_s": round(again, 3),
+        "floor": f">= {MIN_FAN_OUT_ROWS_PER_SECOND:.0f} rows/s, re-run queues 0",
+        "pass": per_second >= MIN_FAN_OUT_ROWS_PER_SECOND
+        and queued == rows == subscribers
+        and queued_again == 0,
+    }
+
+
 def cpu_model():
     try:
         text = Path("/proc/cpuinfo").read_text()
@@ -505,6 +546,14 @@ def print_report(report):
         )
     if w["timed_out"]:
         print(f"  TIMED OUT: {w['sent']} of {w['notifications']} sent")
+    n = report["newsletter"]
+    print(f"\nNewsletter: an article to {n['subscribers']} subscribers (the worker's fan-out):")
+    print(
+        f"  {n['queued']} outbox rows in {seconds(n['fan_out_s'])} s"
+        f" = {n['rows_per_s']:9.1f} rows/s;"
+        f" run again: {n['queued_again']} more in {seconds(n['rerun_s'])} s"
+        f"   floor {n['floor']}: {verdict(n['pass'])}"
+    )
     print(f"\nResult: {verdict(report['pass'])}")
 
 
@@ -533,6 +582,7 @@ def main():
                 "machine": machine(load_average),
                 "posting": bench_posting(arguments.posts, arguments.subscribers),
                 "worker": bench_worker(arguments.mails, arguments.timeout, workdir),
+                "newsletter": bench_newsletter_fan_out(arguments.subscribers),
             }
         finally:
             if "django.db" in sys.modules:
@@ -548,6 +598,7 @@ def main():
             report["posting"]["http_post"]["pass"],
             report["worker"]["pass_worker"],
             report["worker"]["pass_sink"],
+            report["newsletter"]["pass"],
         ]
     )
     print_report(report)
