@@ -228,7 +228,11 @@ class OutgoingMail(models.Model):
         verbose_name = _("outgoing e-mail")
         verbose_name_plural = _("outgoing e-mails")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            # A reader's data page, export and erasure look up the mail to their address.
+            models.Index(fields=["to"]),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.to}"

@@ -112,6 +112,10 @@ def _insert(batch):
 
 @task()
 def send_newsletter(article_id):
+    if not Article.objects.published().filter(pk=article_id).exists():
+        # Unpublished since the editor asked: nothing went out, so it may be sent later.
+        NewsletterSend.objects.filter(article_id=article_id, queued_at__isnull=True).delete()
+        return 0
     queued = queue_newsletter(article_id)
     # Counted, not added up: a resumed send queues only the addresses still missing.
     recipients = OutgoingMail.objects.filter(
@@ -130,9 +134,14 @@ def sendable(articles):
     sending it again later would mail every subscriber a second time. A send still in
     progress may be asked again (the mail keys keep that from mailing anyone twice).
     """
-    published = set(Article.objects.published().values_list("pk", flat=True))
+    articles = list(articles.select_related("newsletter_send"))
+    published = set(
+        Article.objects.published()
+        .filter(pk__in=[article.pk for article in articles])
+        .values_list("pk", flat=True)
+    )
     ok, refused = [], []
-    for article in articles.select_related("newsletter_send"):
+    for article in articles:
         send = getattr(article, "newsletter_send", None)
         if article.pk not in published:
             refused.append((article, _("“%(title)s” is not published and was not sent.")))

@@ -54,4 +54,5 @@ def unsubscribe_view(request, token):
         act=unsubscribe,
         limit_group="subscriptions:unsubscribe",
         template="newsletter/unsubscribe.html",
+        gone_template="discussion/subscription/gone.html",
     )

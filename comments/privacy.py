@@ -24,7 +24,13 @@ from django_tasks_db.models import DBTaskResult
 from articles.page_cache import invalidate_pages
 from comments.models import Comment, OutgoingMail, Subscription
 from comments.outbox import queue_mail, reader_language
-from comments.subscriptions import InvalidLink, _load, absolute_url, normalise_email
+from comments.subscriptions import (
+    CONFIRM_MAX_AGE,
+    InvalidLink,
+    _load,
+    absolute_url,
+    normalise_email,
+)
 
 PRIVACY_SALT = "comments.privacy"
 PRIVACY_MAX_AGE = datetime.timedelta(days=1)
@@ -55,11 +61,22 @@ def delete_old_subscriptions(now=None):
     stopping, starts the SUBSCRIPTION_RETENTION_DAYS anew.
     """
     now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=settings.SUBSCRIPTION_RETENTION_DAYS)
-    stale = Subscription.objects.filter(updated_at__lt=cutoff).filter(
-        Q(confirmed_at__isnull=True) | Q(scope=Subscription.Scope.NONE)
+    # Never while a confirmation link could still work.
+    days = max(settings.SUBSCRIPTION_RETENTION_DAYS, CONFIRM_MAX_AGE.days)
+    cutoff = now - datetime.timedelta(days=days)
+    stale = (
+        Subscription.objects.filter(updated_at__lt=cutoff)
+        .filter(Q(confirmed_at__isnull=True) | Q(scope=Subscription.Scope.NONE))
+        # Mail still waiting to go is never deleted (it would go with the subscription).
+        .exclude(outgoingmail__status=OutgoingMail.Status.PENDING)
     )
-    return stale.delete()[1].get(Subscription._meta.label, 0)
+    with transaction.atomic():
+        # Locked as read: a reader asking again right now waits, then finds it gone and
+        # starts afresh (subscriptions.request_subscription); a row that reader renewed
+        # first no longer matches.
+        ids = list(stale.select_for_update().values_list("pk", flat=True))
+        deleted = Subscription.objects.filter(pk__in=ids).delete()
+    return deleted[1].get(Subscription._meta.label, 0)
 
 
 def delete_old_mail(now=None):
@@ -81,6 +98,21 @@ def delete_old_task_results(now=None):
     return finished.delete()[0]
 
 
+def delete_old_admin_logins(now=None):
+    """django-axes' records of admin log-ins: successes are not needed at all, failures only
+    for the lock-out (AXES_COOLOFF_TIME); axes itself forgets them only at a next log-in."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    now = now or timezone.now()
+    cooled_off = now - datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    history = now - datetime.timedelta(days=settings.MAIL_HISTORY_DAYS)
+    return (
+        AccessLog.objects.all().delete()[0]
+        + AccessAttempt.objects.filter(attempt_time__lt=cooled_off).delete()[0]
+        + AccessFailureLog.objects.filter(attempt_time__lt=history).delete()[0]
+    )
+
+
 def forget_old_data(now=None):
     """Everything past its retention period, as the privacy page describes; returns counts."""
     now = now or timezone.now()
@@ -89,6 +121,7 @@ def forget_old_data(now=None):
         "subscriptions": delete_old_subscriptions(now),
         "mails": delete_old_mail(now),
         "task_results": delete_old_task_results(now),
+        "admin_logins": delete_old_admin_logins(now),
     }
 
 
@@ -136,7 +169,8 @@ def subscriptions_of(email):
 
 
 def mails_to(email):
-    return OutgoingMail.objects.filter(to__iexact=normalise_email(email))
+    # Readers' mail is queued to the normalised address (an index serves this).
+    return OutgoingMail.objects.filter(to=normalise_email(email))
 
 
 def summary(email):

@@ -16,6 +16,7 @@ from articles.models import Article
 from comments.forms import FollowForm, ScopeForm
 from comments.subscriptions import (
     InvalidLink,
+    SubscriptionGone,
     confirm_subscription,
     email_from_manage_token,
     manage_url,
@@ -62,7 +63,9 @@ def follow(request, article_id):
     )
 
 
-def act_on_link(request, token, *, load, act, limit_group, template, context=None):
+def act_on_link(
+    request, token, *, load, act, limit_group, template, context=None, gone_template=None
+):
     """A page behind a mail link: GET shows it, POST does `act`.
 
     `load` turns the token into a subscription or raises InvalidLink; `context`
@@ -72,6 +75,11 @@ def act_on_link(request, token, *, load, act, limit_group, template, context=Non
     """
     try:
         subscription = load(token)
+    except SubscriptionGone:
+        if gone_template is None:
+            return _invalid_link(request, InvalidLink())
+        # Nothing is stored for the link any more, so no mail will come: say so.
+        return render(request, gone_template)
     except InvalidLink as error:
         if _limited(request, limit_group, method=ratelimit.ALL):
             return _slow_down(request)
@@ -129,4 +137,5 @@ def unsubscribe_view(request, token):
         act=unsubscribe,
         limit_group="subscriptions:unsubscribe",
         template="discussion/subscription/unsubscribe.html",
+        gone_template="discussion/subscription/gone.html",
     )

@@ -35,6 +35,10 @@ class InvalidLink(Exception):
         self.expired = expired
 
 
+class SubscriptionGone(InvalidLink):
+    """A genuine link whose subscription no longer exists (erased, or past its retention)."""
+
+
 def normalise_email(email):
     return email.strip().lower()
 
@@ -91,7 +95,7 @@ def _subscription(payload):
         .first()
     )
     if subscription is None:
-        raise InvalidLink()
+        raise SubscriptionGone()
     return subscription
 
 
@@ -111,7 +115,11 @@ def request_subscription(*, email, article, scope=Subscription.Scope.ALL):
                 )
         except IntegrityError:
             subscription = Subscription.objects.get(email=email, article=article)
-        subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+        locked = Subscription.objects.select_for_update().filter(pk=subscription.pk).first()
+        # The daily clean-up may just have deleted a long-forgotten sign-up: start afresh.
+        subscription = locked or Subscription.objects.create(
+            email=email, article=article, scope=scope
+        )
         if subscription.is_confirmed and subscription.scope != Subscription.Scope.NONE:
             return subscription
         if subscription.is_confirmed:

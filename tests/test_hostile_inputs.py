@@ -1424,6 +1424,9 @@ def test_hostile_subscription_link(client, seed_article, monkeypatch, endpoint, 
     segment, _salt = LINK_ENDPOINTS[endpoint]
     path = f"/abonnement/{segment}/{quote(token, safe='')}/"
     status, message = LINK_KINDS[kind]
+    if endpoint == "unsubscribe" and kind == "deleted-subscription":
+        # A genuine unsubscribe link whose subscription is gone: no mail comes any more.
+        status, message = 200, "U ontvangt deze e-mails niet meer"
     post_data = {f"scope_{subscription.pk}": "none"}
     for response in (client.get(path), client.post(path, post_data)):
         assert response.status_code == status, text_of(response)[:2000]

@@ -392,3 +392,57 @@ def test_a_send_the_worker_did_not_finish_is_resumed_when_it_starts(
     assert len(smtp_sink.to("tweede@example.nl")) == 1
     send_record = NewsletterSend.objects.get(article=article)
     assert send_record.queued_at is not None and send_record.recipients == 2
+
+
+def test_an_article_unpublished_before_the_worker_ran_can_be_sent_later(
+    subscribed, smtp_sink, run_worker, admin_client_nl, make_article
+):
+    subscribed(READER)
+    article = make_article()
+    send(admin_client_nl, article)
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+    run_worker()
+    assert smtp_sink.messages == []
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.PUBLISHED)
+    send(admin_client_nl, article)  # not refused as "already sent"
+    run_worker()
+    assert len(smtp_sink.to(READER)) == 1
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_unsubscribe_link_of_an_erased_subscription_says_no_more_mail_comes(
+    client, subscribed, smtp_sink, method
+):
+    from comments.newsletter import unsubscribe_url
+
+    subscribed(READER)
+    subscription = Subscription.objects.get(email=READER, article=None)
+    link = path_of(unsubscribe_url(subscription))
+    subscription.delete()  # erased, or past its retention
+    response = getattr(client, method)(link)
+    assert response.status_code == 200  # mail providers' one-click POSTs succeed
+    assert "U ontvangt deze e-mails niet meer" in response.content.decode()
+
+
+def test_articles_sent_before_sends_were_recorded_count_as_sent(make_article):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    article = make_article()
+    for n in range(3):
+        OutgoingMail.objects.create(
+            key=f"newsletter:{article.pk}:{n}@example.nl",
+            kind=OutgoingMail.Kind.NEWSLETTER,
+            to=f"{n}@example.nl",
+            article=article,
+        )
+    migration = import_module(
+        "comments.migrations.0008_outbox_address_index_and_past_newsletter_sends"
+    )
+    migration.record_past_sends(apps, None)
+    send_record = NewsletterSend.objects.get(article=article)
+    assert send_record.queued_at is not None and send_record.recipients == 3
+    from comments.newsletter import sendable
+
+    assert sendable(Article.objects.filter(pk=article.pk))[0] == []

@@ -8,6 +8,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from comments.models import OutgoingMail, Subscription
+from comments.subscriptions import request_subscription
 from comments.tasks import LEGACY_DAILY_TASK, deliver_outbox, forget_old_data
 
 pytestmark = pytest.mark.django_db
@@ -74,9 +75,60 @@ def test_asking_again_for_a_confirmation_restarts_the_clock(seed_article, settin
     """A sign-up made long ago but asked for again today keeps its fresh confirmation link."""
     settings.SUBSCRIPTION_RETENTION_DAYS = 30
     sub = subscription(READER, article=seed_article, confirmed=False, changed_days_ago=40)
-    Subscription.objects.filter(pk=sub.pk).update(updated_at=timezone.now())
+    Subscription.objects.filter(pk=sub.pk).update(confirmation_sent_at=days_ago(40))
+    request_subscription(email=READER, article=seed_article)  # as the follow form does
     forget_old_data.call()
     assert Subscription.objects.filter(pk=sub.pk).exists()
+    assert OutgoingMail.objects.filter(subscription=sub, kind="confirmation").exists()
+
+
+def test_a_sign_up_with_mail_still_waiting_is_kept(seed_article, settings):
+    settings.SUBSCRIPTION_RETENTION_DAYS = 30
+    sub = subscription(READER, article=seed_article, confirmed=False, changed_days_ago=40)
+    OutgoingMail.objects.create(key="waiting", kind="confirmation", to=READER, subscription=sub)
+    forget_old_data.call()
+    assert Subscription.objects.filter(pk=sub.pk).exists()
+    assert OutgoingMail.objects.filter(key="waiting").exists()
+
+
+def test_a_short_retention_never_deletes_a_sign_up_whose_link_still_works(seed_article, settings):
+    settings.SUBSCRIPTION_RETENTION_DAYS = 1
+    sub = subscription(READER, article=seed_article, confirmed=False, changed_days_ago=3)
+    forget_old_data.call()
+    assert Subscription.objects.filter(pk=sub.pk).exists()  # the link is valid for 7 days
+
+
+def test_asking_again_just_after_the_clean_up_starts_afresh(seed_article):
+    """The clean-up deleted the row between the reader's lookup and lock: no error."""
+    sub = subscription(READER, article=seed_article, confirmed=False, changed_days_ago=40)
+    real_filter = Subscription.objects.select_for_update
+
+    def deleted_meanwhile():
+        Subscription.objects.filter(pk=sub.pk).delete()
+        return real_filter()
+
+    from unittest import mock
+
+    with mock.patch.object(Subscription.objects, "select_for_update", deleted_meanwhile):
+        renewed = request_subscription(email=READER, article=seed_article)
+    assert renewed.pk != sub.pk
+    assert Subscription.objects.get(email=READER, article=seed_article).pk == renewed.pk
+
+
+def test_old_admin_log_in_records_go(settings):
+    from axes.models import AccessAttempt, AccessLog
+
+    AccessLog.objects.create(username="redacteur", ip_address="203.0.113.9", user_agent="x")
+    old = AccessAttempt.objects.create(
+        username="redacteur", ip_address="203.0.113.9", user_agent="x", failures_since_start=1
+    )
+    AccessAttempt.objects.filter(pk=old.pk).update(attempt_time=days_ago(1))
+    recent = AccessAttempt.objects.create(
+        username="ander", ip_address="203.0.113.10", user_agent="x", failures_since_start=1
+    )
+    forget_old_data.call()
+    assert not AccessLog.objects.exists()
+    assert list(AccessAttempt.objects.values_list("pk", flat=True)) == [recent.pk]
 
 
 def test_the_mail_history_goes_after_its_days_but_waiting_mail_never(settings):
