@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
@@ -210,7 +211,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
         response = HttpResponse(subscriptions_csv(rows), content_type="text/csv; charset=utf-8")
         # Translators: the downloaded file's name, without spaces or extension.
         name = gettext("subscribers")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        response["Content-Disposition"] = content_disposition_header(True, f"{name}.csv")
         return response
 
 

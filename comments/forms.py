@@ -9,6 +9,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from comments.models import Comment, Subscription
@@ -244,14 +245,23 @@ class ScopeForm(forms.Form):
                 widget=forms.RadioSelect,
             )
         if self.subscriptions:
-            # Each language is named in itself, so a reader finds their own.
+            languages = {subscription.language for subscription in self.subscriptions}
+            # Each language is named in itself (and marked so), so a reader finds their own.
             self.fields["language"] = forms.ChoiceField(
                 label=_("Language of the e-mails"),
                 choices=[
-                    (code, translation.get_language_info(code)["name_local"])
+                    (
+                        code,
+                        format_html(
+                            '<span lang="{}">{}</span>',
+                            code,
+                            translation.get_language_info(code)["name_local"],
+                        ),
+                    )
                     for code, _name in settings.LANGUAGES
                 ],
-                initial=self.subscriptions[0].language,
+                # Mixed languages (asked from pages in both) stay as they are until chosen.
+                initial=languages.pop() if len(languages) == 1 else None,
                 widget=forms.RadioSelect,
                 required=False,
             )

@@ -175,3 +175,15 @@ def test_a_form_without_its_csrf_cookie_gets_a_page_with_the_text_back(
     assert f"<h1>{heading}</h1>" in html
     assert ">Mijn lange reactie &amp; meer.</textarea>" in html
     assert "DEBUG" not in html
+
+
+def test_the_csrf_page_does_not_echo_text_another_site_posted(seed_article):
+    from django.test import Client
+
+    reader = Client(enforce_csrf_checks=True)
+    url = reverse("comments:form", args=[seed_article.pk])
+    response = reader.post(
+        url, {"comment": "Bel nu 0900-OPLICHTER"}, headers={"Origin": "https://evil.example"}
+    )
+    assert response.status_code == 403
+    assert "0900-OPLICHTER" not in response.content.decode()

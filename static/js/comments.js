@@ -322,10 +322,13 @@
     var refresh = event.target.closest("button.captcha__refresh");
     if (refresh) {
       event.preventDefault();
+      // Without an answer (refused, or no network), the form's own post-back takes over.
       refreshCaptcha(refresh).then(function (done) {
         if (!done) {
           refresh.form.requestSubmit(refresh);
         }
+      }, function () {
+        refresh.form.requestSubmit(refresh);
       });
       return;
     }
