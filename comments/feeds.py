@@ -45,7 +45,7 @@ class CommentItemsMixin:
 
     def item_title(self, item):
         return _("%(name)s on %(title)s") % {
-            "name": item.user_name,
+            "name": item.display_name,
             "title": item.content_object.title,
         }
 
@@ -64,7 +64,7 @@ class CommentItemsMixin:
         return item.submit_date
 
     def item_author_name(self, item):
-        return item.user_name
+        return item.display_name
 
 
 class ArticleCommentsFeed(CommentItemsMixin, Feed):

@@ -9,6 +9,9 @@ from django_comments_xtd.models import XtdComment
 
 from comments.rendering import render_comment_html
 
+# The name an erased commenter's comments keep (comments.privacy.erase); shown translated.
+ANONYMOUS_NAME = "Anonieme lezer"
+
 
 class CommentQuerySet(models.QuerySet):
     def for_article(self, article):
@@ -71,6 +74,13 @@ class Comment(XtdComment):
     def save(self, *args, **kwargs):
         self.comment_html = render_comment_html(self.comment)
         super().save(*args, **kwargs)
+
+    @property
+    def display_name(self):
+        """The name as readers see it, the anonymous one in the page's language."""
+        if self.user_name == ANONYMOUS_NAME:
+            return _("Anonymous reader")
+        return self.user_name
 
     def get_absolute_url(self):
         return f"{self.content_object.get_absolute_url()}#c{self.pk}"

@@ -22,7 +22,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from articles.page_cache import invalidate_pages
-from comments.models import Comment, OutgoingMail, Subscription
+from comments.models import ANONYMOUS_NAME, Comment, OutgoingMail, Subscription
 from comments.outbox import queue_mail, reader_language
 from comments.subscriptions import (
     CONFIRM_MAX_AGE,
@@ -35,7 +35,6 @@ from comments.subscriptions import (
 PRIVACY_SALT = "comments.privacy"
 PRIVACY_MAX_AGE = datetime.timedelta(days=1)
 DATA_MAIL_INTERVAL = datetime.timedelta(hours=1)
-ANONYMOUS_NAME = "Anonieme lezer"
 
 
 class Erasure:

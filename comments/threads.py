@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from comments.models import ANONYMOUS_NAME
+
 
 @dataclass
 class ThreadEntry:
@@ -79,6 +81,7 @@ def render_threads_html(entries, *, reply_url, can_reply):
         "reply": escape(_("Reply")),
         "reply_to": _("to %(name)s"),
         "reply_url": escape(reply_url),
+        "anonymous": _("Anonymous reader"),
     }
     parts = []
     for entry in entries:
@@ -103,7 +106,8 @@ def render_threads_html(entries, *, reply_url, can_reply):
 def _comment_body(entry, labels, can_reply):
     comment = entry.comment
     pk = comment.pk
-    name = escape(comment.user_name)
+    shown_name = labels["anonymous"] if comment.user_name == ANONYMOUS_NAME else comment.user_name
+    name = escape(shown_name)
     if comment.user_url:
         name = f'<a href="{escape(comment.user_url)}" rel="nofollow ugc noopener">{name}</a>'
     badge = ""
@@ -112,7 +116,7 @@ def _comment_body(entry, labels, can_reply):
     text = comment.comment_html or labels["removed"]
     actions = ""
     if can_reply and comment.comment_html:
-        reply_to = escape(labels["reply_to"] % {"name": comment.user_name})
+        reply_to = escape(labels["reply_to"] % {"name": shown_name})
         actions = (
             f'<p class="comment__actions"><a class="comment__reply" '
             f'href="{labels["reply_url"]}?op={pk}" data-reply-to="{pk}">{labels["reply"]}'

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Permission
 from django.core import signing
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -233,6 +233,9 @@ def test_data_request_export_and_anonymising_end_to_end(
     assert "Petra de Vries" not in article_page
     assert ANONYMOUS_NAME in article_page
     assert "Goed punt, dank voor de tips." in article_page
+    with translation.override("en"):
+        english_page = reader.get(seed_article.get_absolute_url()).content.decode()
+    assert "Anonymous reader" in english_page and ANONYMOUS_NAME not in english_page
     assert "petra.example.nl" not in article_page
     summary = client.get(link).context["summary"]
     assert (summary["comments"], summary["discussions"], summary["mails"]) == (0, 0, 0)
