@@ -14,10 +14,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from comments import privacy
 from comments.forms import FollowForm
+from comments.subscription_views import link_rate_limited, slow_down
 from comments.subscriptions import InvalidLink
 
 
@@ -38,21 +38,6 @@ class ErasureForm(forms.Form):
 
 def _invalid_link(request, error):
     return render(request, "privacy/link_invalid.html", {"expired": error.expired}, status=400)
-
-
-def _limited(request, group):
-    return is_ratelimited(
-        request,
-        group=group,
-        key="ip",
-        rate=settings.SUBSCRIPTION_LINK_RATE,
-        method="POST",
-        increment=True,
-    )
-
-
-def _slow_down(request):
-    return render(request, "discussion/subscription/slow_down.html", status=429)
 
 
 def privacy_page(request):
@@ -102,8 +87,8 @@ def download(request, token):
         email = privacy.email_from_privacy_token(token)
     except InvalidLink as error:
         return _invalid_link(request, error)
-    if _limited(request, "privacy:export"):
-        return _slow_down(request)
+    if link_rate_limited(request, "privacy:export"):
+        return slow_down(request)
     body = json.dumps(privacy.export(email), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     # Translators: the start of the downloaded file's name, without spaces.
@@ -120,8 +105,8 @@ def erase(request, token):
         email = privacy.email_from_privacy_token(token)
     except InvalidLink as error:
         return _invalid_link(request, error)
-    if _limited(request, "privacy:erase"):
-        return _slow_down(request)
+    if link_rate_limited(request, "privacy:erase"):
+        return slow_down(request)
     form = ErasureForm(request.POST)
     if not form.is_valid():
         return _data_page(request, token, email, form=form)

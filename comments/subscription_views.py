@@ -35,7 +35,8 @@ def _invalid_link(request, error):
     )
 
 
-def _limited(request, group, method="POST"):
+def link_rate_limited(request, group, method="POST"):
+    """Counts this request against SUBSCRIPTION_LINK_RATE per address; True once over it."""
     return is_ratelimited(
         request,
         group=group,
@@ -46,7 +47,7 @@ def _limited(request, group, method="POST"):
     )
 
 
-def _slow_down(request):
+def slow_down(request):
     return render(request, "discussion/subscription/slow_down.html", status=429)
 
 
@@ -81,8 +82,8 @@ def act_on_link(
         # Nothing is stored for the link any more, so no mail will come: say so.
         return render(request, gone_template)
     except InvalidLink as error:
-        if _limited(request, limit_group, method=ratelimit.ALL):
-            return _slow_down(request)
+        if link_rate_limited(request, limit_group, method=ratelimit.ALL):
+            return slow_down(request)
         return _invalid_link(request, error)
     done = False
     if request.method == "POST":
