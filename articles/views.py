@@ -6,17 +6,12 @@ from django.views.decorators.http import require_GET, require_safe
 
 from articles.models import Article
 from articles.page_cache import cache_page_for_anonymous_readers
-from comments.models import visible_comment_count
 
 
 @require_safe
 @cache_page_for_anonymous_readers
 def article_list(request):
-    articles = (
-        Article.objects.published()
-        .only("title", "slug", "published_at", "lead")
-        .annotate(comment_count=visible_comment_count())
-    )
+    articles = Article.objects.published().only("title", "slug", "published_at", "lead")
     page = Paginator(articles, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("pagina"))
     return render(request, "articles/article_list.html", {"page_obj": page})
 
@@ -45,12 +40,7 @@ def article_detail(request, year, month, day, slug):
 
 @require_GET
 def robots_txt(request):
-    return render(
-        request,
-        "robots.txt",
-        {"sitemap_url": settings.SITE_URL + "/sitemap.xml"},
-        content_type="text/plain; charset=utf-8",
-    )
+    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
 
 
 @require_GET

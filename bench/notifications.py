@@ -422,8 +422,9 @@ def bench_newsletter_fan_out(subscribers):
     """The send task's fan-out: one outbox row per newsletter subscriber, and a re-run."""
     from django.utils import timezone
 
-    from comments.models import OutgoingMail, Subscription
-    from comments.newsletter import queue_newsletter
+    from comments.models import Subscription
+    from mail.models import OutgoingMail
+    from newsletter.sending import queue_newsletter
 
     now = timezone.now()
     Subscription.objects.bulk_create(

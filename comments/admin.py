@@ -1,19 +1,15 @@
 from django.contrib import admin, messages
-from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_comments.models import Comment as PlainComment
 from django_comments_xtd.models import XtdComment
 
-from comments.models import Comment, OutgoingMail, Subscription
+from articles.models import Article
+from comments.models import Comment, Subscription, visible_comment_count
 from comments.moderation import approve_comments, remove_comments
-from comments.newsletter import subscriptions_csv
-from comments.outbox import schedule_delivery
 from comments.tasks import notify_subscribers
 
 # Only our model is moderated here; the base models' admins would show the same rows.
@@ -27,23 +23,11 @@ class CommentStatusFilter(admin.SimpleListFilter):
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [
-            ("public", _("public")),
-            ("held", _("held for approval")),
-            ("removed", _("removed")),
-            ("spam", _("spam")),
-        ]
+        return Comment.Status.choices
 
     def queryset(self, request, queryset):
-        match self.value():
-            case "public":
-                return queryset.visible()
-            case "held":
-                return queryset.held()
-            case "removed":
-                return queryset.filter(is_removed=True)
-            case "spam":
-                return queryset.filter(is_spam=True)
+        if self.value() in Comment.Status.values:
+            return queryset.with_status(self.value())
         return queryset
 
 
@@ -113,7 +97,7 @@ class CommentAdmin(admin.ModelAdmin):
         return super().lookup_allowed(lookup, value, request)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        super().save_model(request, obj, form, change)  # renders comment_html if the text changed
         if obj.is_visible and obj.notifications_queued_at is None:
             notify_subscribers.enqueue(obj.pk)
 
@@ -137,13 +121,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"))
     def status(self, comment):
-        if comment.is_spam:
-            return _("spam")
-        if comment.is_removed:
-            return _("removed")
-        if not comment.is_public:
-            return _("held for approval")
-        return _("public")
+        return comment.status.label
 
     @admin.action(description=_("Approve selected comments"), permissions=["change"])
     def approve(self, request, queryset):
@@ -203,65 +181,22 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_select_related = ["article"]
     raw_id_fields = ["article"]
     readonly_fields = ["confirmed_at", "confirmation_sent_at", "created_at", "updated_at"]
-    actions = ["export_csv"]
-
-    @admin.action(description=_("Export selected subscriptions as CSV"), permissions=["view"])
-    def export_csv(self, request, queryset):
-        rows = queryset.select_related("article").order_by("email", "pk")
-        response = HttpResponse(subscriptions_csv(rows), content_type="text/csv; charset=utf-8")
-        # Translators: the downloaded file's name, without spaces or extension.
-        name = gettext("subscribers")
-        response["Content-Disposition"] = content_disposition_header(True, f"{name}.csv")
-        return response
 
 
-@admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
-    list_display = [
-        "to",
-        "kind",
-        "language",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "error",
-        "created_at",
-    ]
-    list_filter = ["status", "kind"]
-    search_fields = ["to", "key"]
-    date_hierarchy = "created_at"
-    actions = ["retry_now"]
-    readonly_fields = [
-        "key",
-        "kind",
-        "to",
-        "comment",
-        "subscription",
-        "article",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "claimed_until",
-        "last_error",
-        "created_at",
-        "sent_at",
-    ]
+# The articles' admin (articles/) shows each article's number of visible comments.
+ArticleAdmin = type(admin.site.get_model_admin(Article))
 
-    def has_add_permission(self, request):
-        return False
 
-    @admin.display(description=_("last error"))
-    def error(self, mail):
-        return Truncator(mail.last_error).chars(60)
+class ArticleWithCommentsAdmin(ArticleAdmin):
+    list_display = [*ArticleAdmin.list_display, "comment_count"]
 
-    @admin.action(description=_("Try to send the selected e-mails again now"))
-    def retry_now(self, request, queryset):
-        count = queryset.exclude(status=OutgoingMail.Status.SENT).update(
-            status=OutgoingMail.Status.PENDING, next_attempt_at=timezone.now(), claimed_until=None
-        )
-        schedule_delivery()
-        self.message_user(
-            request,
-            ngettext("%d e-mail queued again.", "%d e-mails queued again.", count) % count,
-            messages.SUCCESS,
-        )
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(comment_count=visible_comment_count())
+
+    @admin.display(description=_("comments"), ordering="comment_count")
+    def comment_count(self, article):
+        return article.comment_count
+
+
+admin.site.unregister(Article)
+admin.site.register(Article, ArticleWithCommentsAdmin)

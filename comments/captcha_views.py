@@ -11,21 +11,19 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django_ratelimit import ALL
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.decorators import ratelimit
+
+
+def refresh_rate(group, request):
+    return settings.CAPTCHA_REFRESH_RATE
 
 
 def limited_per_address(group):
     def decorate(view):
+        @ratelimit(group=group, key="ip", rate=refresh_rate, method=ALL, block=False)
         @wraps(view)
         def limited(request, *args, **kwargs):
-            if is_ratelimited(
-                request,
-                group=group,
-                key="ip",
-                rate=settings.CAPTCHA_REFRESH_RATE,
-                method=ALL,
-                increment=True,
-            ):
+            if request.limited:
                 return JsonResponse({"error": _("Too many new codes. Wait a minute.")}, status=429)
             return view(request, *args, **kwargs)
 

@@ -6,8 +6,6 @@ HTML stored with the comment, its author the name the commenter gave; the e-mail
 address is not even read from the database.
 """
 
-from html import escape
-
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
@@ -19,13 +17,14 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from articles.models import Article
+from comments.links import absolute_url
 from comments.models import Comment
+from comments.rendering import removed_comment_html
 
 FEED_SIZE = 50
 # Everything an item needs, and nothing else (no e-mail address, no IP address).
 ITEM_FIELDS = ["user_name", "submit_date", "comment_html", "content_type", "object_pk"]
 ARTICLE_FIELDS = ["title", "slug", "published_at"]
-REMOVED_HTML = '<p class="comment__removed">%s</p>'
 
 
 def _attach_article(comment, article):
@@ -50,11 +49,11 @@ class CommentItemsMixin:
         }
 
     def item_link(self, item):
-        return settings.SITE_URL + item.get_absolute_url()
+        return absolute_url(item.get_absolute_url())
 
     def item_description(self, item):
         # An empty comment (one of the seed's) reads as on the page.
-        return item.comment_html or REMOVED_HTML % escape(_("This comment has been removed."))
+        return item.comment_html or removed_comment_html()
 
     def item_pubdate(self, item):
         return item.submit_date
@@ -80,7 +79,7 @@ class ArticleCommentsFeed(CommentItemsMixin, Feed):
         return _("Readers' comments on %(title)s, newest first.") % {"title": article.title}
 
     def link(self, article):
-        return settings.SITE_URL + article.get_absolute_url()
+        return absolute_url(article.get_absolute_url())
 
     def items(self, article):
         comments = list(_newest_first(Comment.objects.for_article(article).visible()))
@@ -98,7 +97,7 @@ class ArticleCommentsAtomFeed(ArticleCommentsFeed):
     def feed_guid(self, article):
         # Not the article's URL (the default), which is already the id of the
         # article's entry in the news feed.
-        return settings.SITE_URL + reverse("comments:article-feed-atom", args=[article.pk])
+        return absolute_url(reverse("comments:article-feed-atom", args=[article.pk]))
 
 
 class LatestCommentsFeed(CommentItemsMixin, Feed):
@@ -111,7 +110,7 @@ class LatestCommentsFeed(CommentItemsMixin, Feed):
         return _("The latest comments on the news for entrepreneurs.")
 
     def link(self):
-        return settings.SITE_URL + reverse("articles:index")
+        return absolute_url(reverse("articles:index"))
 
     def items(self):
         published_pks = (
@@ -148,4 +147,4 @@ class LatestCommentsAtomFeed(LatestCommentsFeed):
 
     def feed_guid(self):
         # Not the home page's URL (the default), which is the news feed's id.
-        return settings.SITE_URL + reverse("comments:feed-atom")
+        return absolute_url(reverse("comments:feed-atom"))

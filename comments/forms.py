@@ -123,6 +123,7 @@ class CommentForm(forms.Form):
         self.article = article
         self.token = None
         self.parent_comment = None
+        self.comment_html = None
         super().__init__(*args, **kwargs)
         self.fields["name"].error_messages["required"] = _("Fill in your name.")
         self.fields["email"].error_messages["required"] = _("Fill in your e-mail address.")
@@ -142,7 +143,9 @@ class CommentForm(forms.Form):
         text = self.cleaned_data["comment"]
         if "\x00" in text:
             raise ValidationError(_("Your comment contains characters that are not allowed."))
-        if is_blank_html(render_comment_html(text)):
+        # Rendered once here and carried to the stored comment (see post_comment).
+        self.comment_html = render_comment_html(text)
+        if is_blank_html(self.comment_html):
             raise ValidationError(_("Your comment has no text left after removing markup."))
         return text
 
@@ -188,9 +191,9 @@ class CommentForm(forms.Form):
         return cleaned
 
 
-class FollowForm(forms.Form):
-    """An e-mail address behind a captcha: follow a discussion without commenting, sign up
-    for the newsletter, or ask for one's data."""
+class EmailCaptchaForm(forms.Form):
+    """An e-mail address behind a captcha: to follow a discussion without commenting, sign
+    up for the newsletter (newsletter/), or ask for one's data (privacy/)."""
 
     email = forms.EmailField(
         label=_("E-mail address"),

@@ -3,14 +3,21 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.models import XtdComment
 
+from articles.models import Article
 from comments.rendering import render_comment_html
 
-# The name an erased commenter's comments keep (comments.privacy.erase); shown translated.
+# The name an erased commenter's comments keep (privacy.personal_data.erase); shown translated.
 ANONYMOUS_NAME = "Anonieme lezer"
+
+
+def display_name(user_name):
+    """A commenter's name as readers see it: the anonymous one in the page's language."""
+    if user_name == ANONYMOUS_NAME:
+        return _("Anonymous reader")
+    return user_name
 
 
 class CommentQuerySet(models.QuerySet):
@@ -26,7 +33,22 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(is_public=True, is_removed=False, is_spam=False)
 
     def held(self):
-        return self.filter(is_public=False, is_removed=False)
+        return self.filter(is_public=False, is_removed=False, is_spam=False)
+
+    def with_status(self, status):
+        match status:
+            case Comment.Status.PUBLIC:
+                return self.visible()
+            case Comment.Status.HELD:
+                return self.held()
+            case Comment.Status.REMOVED:
+                return self.filter(is_removed=True)
+            case Comment.Status.SPAM:
+                return self.filter(is_spam=True)
+        return self
+
+    def by_address(self, email):
+        return self.filter(user_email__iexact=email.strip())
 
 
 class Comment(XtdComment):
@@ -35,6 +57,12 @@ class Comment(XtdComment):
     `comment` keeps exactly what the reader typed; `comment_html` is its
     sanitised rendering, made once on save.
     """
+
+    class Status(models.TextChoices):
+        PUBLIC = "public", _("public")
+        HELD = "held", _("held for approval")
+        REMOVED = "removed", _("removed")
+        SPAM = "spam", _("spam")
 
     class Badge(models.TextChoices):
         NONE = "", _("reader")
@@ -71,16 +99,32 @@ class Comment(XtdComment):
         ordering = ["thread_id", "order"]
         permissions = [("view_ip_address", _("Can see commenters' IP addresses"))]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The text `comment_html` was rendered from, when both were loaded or given together
+        # (a deferred field is absent from __dict__ and is not read here).
+        loaded = self.__dict__
+        self._rendered_text = loaded.get("comment") if loaded.get("comment_html") else None
+
     def save(self, *args, **kwargs):
-        self.comment_html = render_comment_html(self.comment)
+        if self.comment != self._rendered_text:
+            self.comment_html = render_comment_html(self.comment)
+            self._rendered_text = self.comment
         super().save(*args, **kwargs)
 
     @property
     def display_name(self):
-        """The name as readers see it, the anonymous one in the page's language."""
-        if self.user_name == ANONYMOUS_NAME:
-            return _("Anonymous reader")
-        return self.user_name
+        return display_name(self.user_name)
+
+    @property
+    def status(self):
+        if self.is_spam:
+            return self.Status.SPAM
+        if self.is_removed:
+            return self.Status.REMOVED
+        if not self.is_public:
+            return self.Status.HELD
+        return self.Status.PUBLIC
 
     def get_absolute_url(self):
         return f"{self.content_object.get_absolute_url()}#c{self.pk}"
@@ -92,8 +136,6 @@ class Comment(XtdComment):
 
 def visible_comment_count():
     """A subquery counting an article's visible comments, for annotating Article querysets."""
-    from articles.models import Article
-
     counts = (
         Comment.objects.visible()
         .filter(
@@ -108,10 +150,21 @@ def visible_comment_count():
     return Coalesce(Subquery(counts), 0)
 
 
+def normalise_email(email):
+    return email.strip().lower()
+
+
 class SubscriptionQuerySet(models.QuerySet):
+    def of(self, email):
+        """Every subscription of an address: discussions and the newsletter, confirmed or not."""
+        return self.filter(email=normalise_email(email))
+
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False)
+
     def active(self):
         """Confirmed subscriptions that still want mail."""
-        return self.filter(confirmed_at__isnull=False).exclude(scope=Subscription.Scope.NONE)
+        return self.confirmed().exclude(scope=Subscription.Scope.NONE)
 
 
 class Subscription(models.Model):
@@ -179,103 +232,14 @@ class Subscription(models.Model):
     def is_confirmed(self):
         return self.confirmed_at is not None
 
+    @property
+    def wants_mail(self):
+        return self.is_confirmed and self.scope != self.Scope.NONE
 
-class OutgoingMail(models.Model):
-    """One e-mail in the durable outbox; `key` makes each mail exist only once.
-
-    Notifications have the key "notification:<comment>:<address>", so a retry or a
-    crashed worker can never create a second one for the same comment and address.
-    """
-
-    class Kind(models.TextChoices):
-        CONFIRMATION = "confirmation", _("subscription confirmation")
-        NOTIFICATION = "notification", _("new comment notification")
-        MODERATION = "moderation", _("moderator notice")
-        NEWSLETTER = "newsletter", _("newsletter")
-        DATA_EXPORT = "data_export", _("personal data request")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("waiting")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("given up")
-        CANCELLED = "cancelled", _("cancelled")
-
-    key = models.CharField(max_length=300, unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
-    to = models.EmailField(_("to"), max_length=254)
-    language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
-    )
-    comment = models.ForeignKey(
-        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, null=True, blank=True
-    )
-    subscription = models.ForeignKey(
-        Subscription,
-        verbose_name=_("subscription"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-    )
-    # The article a newsletter mail is about.
-    article = models.ForeignKey(
-        "articles.Article",
-        verbose_name=_("article"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
-    # A worker owns a mail until this moment; after it, a crashed worker's mail is retried.
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("outgoing e-mail")
-        verbose_name_plural = _("outgoing e-mails")
-        ordering = ["-created_at"]
-        indexes = [
-            models.Index(fields=["status", "next_attempt_at"]),
-            # A reader's data page, export and erasure look up the mail to their address.
-            models.Index(fields=["to"]),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} → {self.to}"
-
-
-class NewsletterSend(models.Model):
-    """An editor's request to send an article to the newsletter, until the worker has queued it.
-
-    The worker queues the mails (one outbox row per address, never twice) and then sets
-    `queued_at`; a worker that dies before that finds the request again when it starts.
-    """
-
-    article = models.OneToOneField(
-        "articles.Article",
-        verbose_name=_("article"),
-        on_delete=models.CASCADE,
-        related_name="newsletter_send",
-    )
-    requested_at = models.DateTimeField(_("requested"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
-    recipients = models.PositiveIntegerField(_("recipients"), default=0)
-
-    class Meta:
-        verbose_name = _("newsletter send")
-        verbose_name_plural = _("newsletter sends")
-
-    def __str__(self):
-        return str(self.article)
+    @property
+    def status_label(self):
+        if not self.is_confirmed:
+            return _("not confirmed")
+        if self.scope == self.Scope.NONE:
+            return _("unsubscribed")
+        return _("confirmed")

@@ -4,21 +4,22 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from comments.models import Comment, OutgoingMail, Subscription
-from comments.outbox import queue_mail, schedule_delivery
-
-FAN_OUT_CHUNK = 1000
+from comments.models import Comment, Subscription, normalise_email
+from mail.models import OutgoingMail
+from mail.outbox import fan_out, queue_mail
 
 
 def queue_comment_notifications(comment_id):
-    """Queue one notification per subscriber in scope; safe to run again after a crash."""
+    """Queue one notification per subscriber in scope; safe to run again after a crash.
+
+    Returns how many mails were queued (none twice for one comment and address).
+    """
     comment = Comment.objects.filter(pk=comment_id).first()
     if comment is None or not comment.is_visible or comment.notifications_queued_at:
         return 0
-    article = comment.content_object
-    recipients = Subscription.objects.active().filter(article=article)
+    recipients = Subscription.objects.active().filter(article_id=int(comment.object_pk))
     if comment.user_email:
-        recipients = recipients.exclude(email=comment.user_email.strip().lower())
+        recipients = recipients.exclude(email=normalise_email(comment.user_email))
     in_scope = Q(scope=Subscription.Scope.ALL)
     if comment.parent_id and comment.parent_id != comment.pk:
         parent_email = (
@@ -27,28 +28,19 @@ def queue_comment_notifications(comment_id):
             .first()
         )
         if parent_email:
-            in_scope |= Q(scope=Subscription.Scope.REPLIES, email=parent_email.strip().lower())
-    queued = 0
-    batch = []
+            in_scope |= Q(scope=Subscription.Scope.REPLIES, email=normalise_email(parent_email))
     subscribers = recipients.filter(in_scope).values_list("pk", "email", "language")
-    for subscription_id, email, language in subscribers.iterator():
-        batch.append(
-            OutgoingMail(
-                key=f"notification:{comment.pk}:{email}",
-                kind=OutgoingMail.Kind.NOTIFICATION,
-                to=email,
-                language=language,
-                comment_id=comment.pk,
-                subscription_id=subscription_id,
-            )
+    queued = fan_out(
+        OutgoingMail(
+            key=f"notification:{comment.pk}:{email}",
+            kind="notification",
+            to=email,
+            language=language,
+            params={"comment": comment.pk, "subscription": subscription_id},
         )
-        if len(batch) >= FAN_OUT_CHUNK:
-            queued += len(OutgoingMail.objects.bulk_create(batch, ignore_conflicts=True))
-            batch = []
-    if batch:
-        queued += len(OutgoingMail.objects.bulk_create(batch, ignore_conflicts=True))
+        for subscription_id, email, language in subscribers.iterator()
+    )
     Comment.objects.filter(pk=comment.pk).update(notifications_queued_at=timezone.now())
-    schedule_delivery()
     return queued
 
 
@@ -56,9 +48,9 @@ def notify_moderators(comment):
     for address in settings.COMMENTS_MODERATOR_EMAILS:
         queue_mail(
             key=f"moderation:{comment.pk}:{address.lower()}",
-            kind=OutgoingMail.Kind.MODERATION,
+            kind="moderation",
             to=address,
             # Moderators work in the site's own language, whichever page the comment came from.
             language=settings.LANGUAGE_CODE,
-            comment=comment,
+            comment=comment.pk,
         )

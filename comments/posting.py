@@ -36,9 +36,9 @@ def comments_are_open(article):
     return timezone.now() - article.published_at <= timezone.timedelta(days=days)
 
 
-def needs_moderation(*, text, name, url):
+def needs_moderation(*, text, text_html, name, url):
     """More than COMMENTS_MAX_LINKS links, or a blocked word anywhere, holds a comment."""
-    if count_links(render_comment_html(text)) > settings.COMMENTS_MAX_LINKS:
+    if count_links(text_html) > settings.COMMENTS_MAX_LINKS:
         return True
     haystack = " ".join([text, name, url]).lower()
     return any(
@@ -74,18 +74,23 @@ def post_comment(
     text,
     followup,
     submission_key,
+    text_html=None,
     user=None,
     ip_address=None,
 ):
     """Store a comment once per submission key, threaded under its parent.
 
-    Returns the existing comment when the same form was sent before.
+    `text_html` is the text's sanitised rendering when the caller made it already (the
+    form does, to refuse a text with nothing left). Returns the existing comment when
+    the same form was sent before.
     """
     existing = Comment.objects.filter(submission_key=submission_key).first()
     if existing is not None:
         return PostedComment(existing, created=False)
 
     parent = deepest_allowed_parent(parent)
+    if text_html is None:
+        text_html = render_comment_html(text)
     comment = Comment(
         content_type=ContentType.objects.get_for_model(article),
         object_pk=str(article.pk),
@@ -95,9 +100,10 @@ def post_comment(
         user_email=email,
         user_url=url,
         comment=text,
+        comment_html=text_html,
         submit_date=timezone.now(),
         ip_address=ip_address,
-        is_public=not needs_moderation(text=text, name=name, url=url),
+        is_public=not needs_moderation(text=text, text_html=text_html, name=name, url=url),
         followup=followup,
         parent_id=parent.pk if parent else 0,
         badge=badge_for(user, article),

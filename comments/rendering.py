@@ -6,10 +6,11 @@ after the allow-list changes); page views only output the stored result.
 
 import html
 import re
-from functools import lru_cache, partial
+from functools import partial
 
 import bleach
 from bleach.linkifier import LinkifyFilter, build_url_re
+from django.utils.translation import gettext as _
 
 COMMENT_TAGS = frozenset({"a", "p", "br", "em", "strong", "i", "b", "blockquote"})
 COMMENT_ATTRIBUTES = {"a": ["href"]}
@@ -46,10 +47,6 @@ def _paragraphs(text):
     return "".join("<p>{}</p>".format(block.replace("\n", "<br>")) for block in blocks)
 
 
-# A post renders the same text up to three times (the form's check for an empty text,
-# the link count for moderation, the save); the worker builds one notification text per
-# subscriber from the same HTML. Both are pure functions of their argument.
-@lru_cache(maxsize=256)
 def render_comment_html(text: str) -> str:
     """Paragraphs and line breaks, a few inline tags, and safe, rel-marked links."""
     return _cleaner.clean(_paragraphs(text))
@@ -65,9 +62,13 @@ def count_links(comment_html: str) -> int:
     return comment_html.count("<a ")
 
 
-@lru_cache(maxsize=256)
 def plain_text(comment_html: str) -> str:
     """The stored HTML as the text a reader sees: paragraphs and line breaks kept, for mail."""
     text = re.sub(r"<br\s*/?>", "\n", comment_html)
     text = re.sub(r"</p>\s*<p>", "\n\n", text)
     return html.unescape(_text_only.clean(text)).strip()
+
+
+def removed_comment_html():
+    """What readers see in place of a removed comment, in the page's language."""
+    return f'<p class="comment__removed">{html.escape(_("This comment has been removed."))}</p>'

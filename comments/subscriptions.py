@@ -1,106 +1,65 @@
-"""Following a discussion by e-mail: double opt-in, scopes, and signed links.
+"""Following a discussion by e-mail: double opt-in, scopes, and the links in its mails.
 
-Links in mails carry signed tokens (JSON, salted per purpose, with an expiry),
-never pickles; they hold only what the link needs. A GET on a link never
-changes anything: the page it opens has a button.
+A GET on a link never changes anything: the page it opens has a button. The
+newsletter is a subscription without an article and uses the same machinery
+with pages and mails of its own (newsletter/).
 """
 
 import datetime
 
-from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 
-from comments.models import Subscription
-from comments.outbox import queue_mail, reader_language
+from comments import links
+from comments.models import Subscription, normalise_email
+from mail.outbox import queue_mail, reader_language
 
-CONFIRM_SALT = "comments.subscription.confirm"
-MANAGE_SALT = "comments.subscription.manage"
-UNSUBSCRIBE_SALT = "comments.subscription.unsubscribe"
-
-CONFIRM_MAX_AGE = datetime.timedelta(days=7)
-# Links in older mails keep working for a year: long enough for any inbox.
-MANAGE_MAX_AGE = datetime.timedelta(days=365)
 CONFIRMATION_MAIL_INTERVAL = datetime.timedelta(hours=1)
 
 
-class InvalidLink(Exception):
-    """A link's token is tampered with, expired or for something that no longer exists."""
-
-    def __init__(self, *, expired=False):
-        super().__init__("expired" if expired else "invalid")
-        self.expired = expired
+def subscription_token(subscription, purpose):
+    return links.make_token(purpose, {"s": subscription.pk, "e": subscription.email})
 
 
-class SubscriptionGone(InvalidLink):
-    """A genuine link whose subscription no longer exists (erased, or past its retention)."""
-
-
-def normalise_email(email):
-    return email.strip().lower()
-
-
-def _load(token, salt, max_age):
-    try:
-        return signing.loads(token, salt=salt, max_age=max_age)
-    except signing.SignatureExpired as error:
-        raise InvalidLink(expired=True) from error
-    except signing.BadSignature as error:
-        raise InvalidLink() from error
-
-
-def absolute_url(path):
-    return settings.SITE_URL + path
-
-
-def confirm_url(subscription):
-    token = signing.dumps({"s": subscription.pk, "e": subscription.email}, salt=CONFIRM_SALT)
-    return absolute_url(reverse("comments:subscription-confirm", args=[token]))
-
-
-def manage_url(email):
-    token = signing.dumps({"e": normalise_email(email)}, salt=MANAGE_SALT)
-    return absolute_url(reverse("comments:subscription-manage", args=[token]))
-
-
-def unsubscribe_url(subscription):
-    token = signing.dumps({"s": subscription.pk, "e": subscription.email}, salt=UNSUBSCRIBE_SALT)
-    return absolute_url(reverse("comments:subscription-unsubscribe", args=[token]))
-
-
-def subscription_from_confirm_token(token):
-    return _subscription(_load(token, CONFIRM_SALT, CONFIRM_MAX_AGE))
-
-
-def subscription_from_unsubscribe_token(token):
-    return _subscription(_load(token, UNSUBSCRIBE_SALT, MANAGE_MAX_AGE))
-
-
-def email_from_manage_token(token):
-    payload = _load(token, MANAGE_SALT, MANAGE_MAX_AGE)
-    if not isinstance(payload, dict) or not isinstance(payload.get("e"), str):
-        raise InvalidLink()
-    return payload["e"]
-
-
-def _subscription(payload):
-    if not isinstance(payload, dict):
-        raise InvalidLink()
+def subscription_from_token(purpose, token):
+    """The subscription a link is for; InvalidLink, or SubscriptionGone once it is deleted."""
+    payload = links.read_token(purpose, token)
     subscription = (
         Subscription.objects.select_related("article")
         .filter(pk=payload.get("s"), email=payload.get("e"))
         .first()
     )
     if subscription is None:
-        raise SubscriptionGone()
+        raise links.SubscriptionGone()
     return subscription
 
 
-def request_subscription(*, email, article, scope=Subscription.Scope.ALL):
-    """Ask an address to confirm that it wants to follow an article.
+def confirm_url(subscription):
+    return links.link(
+        "comments:subscription-confirm",
+        links.CONFIRM,
+        {"s": subscription.pk, "e": subscription.email},
+    )
+
+
+def unsubscribe_url(subscription):
+    return links.link(
+        "comments:subscription-unsubscribe",
+        links.UNSUBSCRIBE,
+        {"s": subscription.pk, "e": subscription.email},
+    )
+
+
+def manage_url(email):
+    return links.link("comments:subscription-manage", links.MANAGE, {"e": normalise_email(email)})
+
+
+def request_subscription(
+    *, email, article, scope=Subscription.Scope.ALL, confirmation_kind="confirmation"
+):
+    """Ask an address to confirm that it wants to follow an article (or, without one, the
+    newsletter, whose confirmation mail is a kind of its own).
 
     Sends at most one confirmation mail an hour for the same address and article;
     an address that is already confirmed only has its scope widened. The mails
@@ -120,7 +79,7 @@ def request_subscription(*, email, article, scope=Subscription.Scope.ALL):
         subscription = locked or Subscription.objects.create(
             email=email, article=article, scope=scope
         )
-        if subscription.is_confirmed and subscription.scope != Subscription.Scope.NONE:
+        if subscription.wants_mail:
             return subscription
         if subscription.is_confirmed:
             # Someone asks to resume mail to an address that opted out: ask it again.
@@ -135,10 +94,10 @@ def request_subscription(*, email, article, scope=Subscription.Scope.ALL):
             subscription.confirmation_sent_at = now
             queue_mail(
                 key=f"confirmation:{subscription.pk}:{int(now.timestamp())}",
-                kind="confirmation",
+                kind=confirmation_kind,
                 to=email,
                 language=subscription.language,
-                subscription=subscription,
+                subscription=subscription.pk,
             )
         subscription.save()
     return subscription
@@ -159,10 +118,12 @@ def unsubscribe(subscription):
     return subscription
 
 
-def subscriptions_of(email):
-    """Confirmed subscriptions of an address: discussions, newest first, then the newsletter."""
+def manageable_subscriptions(email):
+    """What the manage page lists: confirmed discussions, newest article first, then the
+    newsletter."""
     return (
-        Subscription.objects.filter(email=normalise_email(email), confirmed_at__isnull=False)
+        Subscription.objects.of(email)
+        .confirmed()
         .select_related("article")
         .order_by(F("article__published_at").desc(nulls_last=True))
     )
@@ -170,13 +131,13 @@ def subscriptions_of(email):
 
 def set_choices(email, scopes, language):
     """Apply {subscription id: scope} for the address's own subscriptions, and its mail language."""
-    own = {sub.pk: sub for sub in subscriptions_of(email)}
+    own = {sub.pk: sub for sub in manageable_subscriptions(email)}
     for pk, scope in scopes.items():
         subscription = own.get(pk)
         if subscription is not None and subscription.scope != scope:
             subscription.scope = scope
             subscription.save(update_fields=["scope", "updated_at"])
     if language:
-        Subscription.objects.filter(email=normalise_email(email)).exclude(language=language).update(
+        Subscription.objects.of(email).exclude(language=language).update(
             language=language, updated_at=timezone.now()
         )

@@ -1,15 +1,13 @@
-"""Background work, run by `manage.py run_worker` (django-tasks' database backend)."""
+"""The discussion's background work, run by `manage.py run_worker`."""
 
-import datetime
-
-from django.utils import timezone
 from django_tasks import task
-from django_tasks.base import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
-from comments import privacy
+from comments.models import Comment
 from comments.notifications import queue_comment_notifications
-from comments.outbox import send_due_mail
+from mail.tasks import deliver_outbox
+
+# Queued by earlier versions under this module's name; kept so those rows still run.
+__all__ = ["deliver_outbox", "notify_subscribers"]
 
 
 @task()
@@ -17,27 +15,8 @@ def notify_subscribers(comment_id):
     return queue_comment_notifications(comment_id)
 
 
-@task()
-def deliver_outbox():
-    return send_due_mail()
-
-
-# The daily task's name from before it did more than erase IP addresses: a chain
-# enqueued under that name still finds its task (the alias below), and is replaced.
-LEGACY_DAILY_TASK = "comments.tasks.erase_old_ip_addresses"
-
-
-@task()
-def forget_old_data():
-    """Forget what is past its retention, then come back tomorrow: one chain, however started."""
-    forgotten = privacy.forget_old_data()
-    DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY,
-        task_path__in=[forget_old_data.module_path, LEGACY_DAILY_TASK],
-    ).delete()
-    tomorrow = timezone.now() + datetime.timedelta(days=1)
-    forget_old_data.using(run_after=tomorrow).enqueue()
-    return forgotten
-
-
-erase_old_ip_addresses = forget_old_data
+def queue_pending_notifications():
+    """Comments a stopped worker never fanned out: their notifications are queued again."""
+    pending = Comment.objects.visible().filter(notifications_queued_at__isnull=True)
+    for comment_id in pending.values_list("pk", flat=True):
+        notify_subscribers.enqueue(comment_id)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from comments.models import ANONYMOUS_NAME
+from comments.rendering import removed_comment_html
 
 
 @dataclass
@@ -75,13 +75,12 @@ def render_threads_html(entries, *, reply_url, can_reply):
     second. Each comment's text is the sanitised HTML stored with it; every other
     value is escaped here with html.escape.
     """
-    removed = f'<p class="comment__removed">{escape(_("This comment has been removed."))}</p>'
+    removed = removed_comment_html()
     labels = {
         "removed": removed,
         "reply": escape(_("Reply")),
         "reply_to": _("to %(name)s"),
         "reply_url": escape(reply_url),
-        "anonymous": _("Anonymous reader"),
     }
     parts = []
     for entry in entries:
@@ -106,7 +105,7 @@ def render_threads_html(entries, *, reply_url, can_reply):
 def _comment_body(entry, labels, can_reply):
     comment = entry.comment
     pk = comment.pk
-    shown_name = labels["anonymous"] if comment.user_name == ANONYMOUS_NAME else comment.user_name
+    shown_name = str(comment.display_name)
     name = escape(shown_name)
     if comment.user_url:
         name = f'<a href="{escape(comment.user_url)}" rel="nofollow ugc noopener">{name}</a>'

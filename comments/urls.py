@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments import feeds, newsletter_views, privacy_views, subscription_views, views
+from comments import feeds, subscription_views, views
 
 app_name = "comments"
 
@@ -30,23 +30,4 @@ urlpatterns = [
         subscription_views.unsubscribe_view,
         name="subscription-unsubscribe",
     ),
-    path(
-        "nieuwsbrief/bevestigen/<str:token>/",
-        newsletter_views.confirm,
-        name="newsletter-confirm",
-    ),
-    path(
-        "nieuwsbrief/afmelden/<str:token>/",
-        newsletter_views.unsubscribe_view,
-        name="newsletter-unsubscribe",
-    ),
-    path("privacy/", privacy_views.privacy_page, name="privacy"),
-    path("privacy/mijn-gegevens/", privacy_views.data_request, name="privacy-request"),
-    path("privacy/mijn-gegevens/<str:token>/", privacy_views.data, name="privacy-data"),
-    path(
-        "privacy/mijn-gegevens/<str:token>/download/",
-        privacy_views.download,
-        name="privacy-export",
-    ),
-    path("privacy/mijn-gegevens/<str:token>/wissen/", privacy_views.erase, name="privacy-erase"),
 ]

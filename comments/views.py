@@ -4,14 +4,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.decorators import ratelimit
 
 from articles.models import Article
 from comments.forms import REFRESH_CAPTCHA, CommentForm, read_form_token
 from comments.models import Comment
 from comments.posting import comments_are_open, post_comment
-from comments.remembered_reader import remember_reader, remembered_reader
-from config.client_ip import client_ip
+from comments.reader_cookie import read_reader_cookie, write_reader_cookie
 
 
 def _render_form(request, article, form, *, status=200, notice=None):
@@ -22,8 +21,13 @@ def _render_form(request, article, form, *, status=200, notice=None):
     return render(request, template, context, status=status)
 
 
+def post_rate(group, request):
+    return settings.COMMENTS_POST_RATE
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit(group="comments:post", key="ip", rate=post_rate, method="POST", block=False)
 def comment_form(request, article_id):
     """The comment form: fetched by the article page's script, or a page of its own."""
     article = get_object_or_404(Article.objects.visible_to(request.user), pk=article_id)
@@ -31,7 +35,7 @@ def comment_form(request, article_id):
         return render(request, "discussion/closed.html", {"article": article}, status=403)
 
     if request.method != "POST":
-        initial = {"parent": request.GET.get("op"), **remembered_reader(request)}
+        initial = {"parent": request.GET.get("op"), **read_reader_cookie(request)}
         return _render_form(request, article, CommentForm(article=article, initial=initial))
 
     if REFRESH_CAPTCHA in request.POST:
@@ -44,14 +48,7 @@ def comment_form(request, article_id):
             messages.info(request, _("Your comment had already been posted."))
             return redirect(already.get_absolute_url())
 
-    if is_ratelimited(
-        request,
-        group="comments:post",
-        key="ip",
-        rate=settings.COMMENTS_POST_RATE,
-        method="POST",
-        increment=True,
-    ):
+    if request.limited:
         form = CommentForm(article=article, initial=request.POST)
         notice = _("You have tried to post too often in a short time. Wait a minute and try again.")
         return _render_form(request, article, form, status=429, notice=notice)
@@ -68,10 +65,11 @@ def comment_form(request, article_id):
         email=data["email"],
         url=data["url"],
         text=data["comment"],
+        text_html=form.comment_html,
         followup=data["followup"],
         submission_key=form.token["k"],
         user=request.user,
-        ip_address=client_ip(request) or None,
+        ip_address=request.client_ip or None,
     )
     if posted.is_held:
         messages.info(
@@ -81,5 +79,5 @@ def comment_form(request, article_id):
     else:
         messages.success(request, _("Thank you for your comment."))
         response = redirect(posted.comment.get_absolute_url())
-    remember_reader(request, response, data if data["remember"] else None)
+    write_reader_cookie(request, response, data if data["remember"] else None)
     return response

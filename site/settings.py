@@ -13,7 +13,16 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+CONFIG_DIR = Path(__file__).resolve().parent
+if (CONFIG_DIR / "templates").is_dir():
+    # Installed from the wheel: templates/, static/ and locale/ are inside the config
+    # package, and the site's own files (SQLite database, collected static files) go in
+    # the working directory, not in site-packages.
+    RESOURCE_DIR = CONFIG_DIR
+    BASE_DIR = Path.cwd()
+else:
+    # A checkout keeps templates/, static/ and locale/ beside site/, and its files too.
+    RESOURCE_DIR = BASE_DIR = CONFIG_DIR.parent
 
 env = environ.Env()
 
@@ -63,10 +72,14 @@ INSTALLED_APPS = [
     "axes",
     "articles",
     "comments",
+    "mail",
+    "newsletter",
+    "privacy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.client_ip.ClientIPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -107,7 +120,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [RESOURCE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -120,7 +133,8 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite in the project folder by default, PostgreSQL in production.
+# Database: SQLite in the project folder (installed: the working directory) by default,
+# PostgreSQL in production.
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
@@ -185,14 +199,14 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [RESOURCE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATICFILES_DIRS = [RESOURCE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -293,7 +307,7 @@ COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
 COMMENTS_BLOCKED_WORDS = env.list("COMMENTS_BLOCKED_WORDS", default=[])
 COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])
 # Retention, as the privacy page tells readers; the worker forgets daily
-# (comments.tasks.forget_old_data). Commenters' IP addresses: days after the comment.
+# (privacy.tasks.forget_old_data). Commenters' IP addresses: days after the comment.
 COMMENTS_IP_RETENTION_DAYS = env.int("COMMENTS_IP_RETENTION_DAYS", default=30)
 # Sign-ups never confirmed, and stopped subscriptions: days after their last change.
 SUBSCRIPTION_RETENTION_DAYS = env.int("SUBSCRIPTION_RETENTION_DAYS", default=30)

@@ -7,7 +7,6 @@ from django.views.i18n import set_language
 
 from articles.sitemaps import ArticleSitemap
 from articles.views import favicon, robots_txt
-from comments import newsletter_views
 from comments.captcha_views import rate_limited_captcha_audio, rate_limited_captcha_refresh
 
 # Reader-facing pages in Dutch at their own address, in English under /en/: the
@@ -15,11 +14,8 @@ from comments.captcha_views import rate_limited_captcha_audio, rate_limited_capt
 urlpatterns = i18n_patterns(
     path("", include("articles.urls")),
     path("", include("comments.urls")),
-    path(
-        "nieuwsbrief/",
-        newsletter_views.signup,
-        name="newsletter",
-    ),
+    path("", include("newsletter.urls")),
+    path("", include("privacy.urls")),
     prefix_default_language=False,
 )
 

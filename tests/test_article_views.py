@@ -121,8 +121,8 @@ def test_article_footer_has_forward_and_newsletter_links(client, seed_article):
     html = client.get(seed_article.get_absolute_url()).content.decode()
     assert 'href="mailto:?subject=Drie%20tips%20voor%20social%20mediarichtlijnen&amp;body=' in html
     assert ">Doorsturen</a>" in html
-    assert f'href="{reverse("newsletter")}">Nieuwsbrief</a>' in html
-    assert client.get(reverse("newsletter")).status_code == 200
+    assert f'href="{reverse("newsletter:signup")}">Nieuwsbrief</a>' in html
+    assert client.get(reverse("newsletter:signup")).status_code == 200
 
 
 def test_pages_use_a_constant_number_of_queries(

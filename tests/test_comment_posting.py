@@ -9,7 +9,8 @@ from django.core import signing
 from django.utils import timezone
 
 from comments.forms import FORM_TOKEN_SALT
-from comments.models import Comment, OutgoingMail
+from comments.models import Comment
+from mail.models import OutgoingMail
 from tests.conftest import post_url
 from tests.mail_sink import text_of
 

@@ -6,12 +6,13 @@ import pytest
 from captcha.models import CaptchaStore
 from django.urls import reverse
 
-from comments.models import OutgoingMail, Subscription
+from comments.models import Subscription
+from mail.models import OutgoingMail
 
 pytestmark = pytest.mark.django_db
 
 READER = "lezer@example.nl"
-PAGES = ["follow", "newsletter", "privacy-request"]
+PAGES = ["follow", "newsletter", "request"]
 
 
 @pytest.fixture
@@ -22,8 +23,8 @@ def page_url(seed_article):
         if name == "comment":
             return reverse("comments:form", args=[seed_article.pk])
         if name == "newsletter":
-            return reverse("newsletter")
-        return reverse(f"comments:{name}")
+            return reverse("newsletter:signup")
+        return reverse(f"privacy:{name}")
 
     return url
 

@@ -29,9 +29,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.forms import FORM_TOKEN_SALT
-from comments.models import Comment, OutgoingMail, Subscription
+from comments.links import CONFIRM, MANAGE, UNSUBSCRIBE
+from comments.models import Comment, Subscription
 from comments.rendering import render_comment_html
-from comments.subscriptions import CONFIRM_SALT, MANAGE_SALT, UNSUBSCRIBE_SALT
+from mail.models import OutgoingMail
 from tests.conftest import post_url
 
 pytestmark = pytest.mark.django_db
@@ -613,9 +614,9 @@ REDIRECT_CASES = [
 # --------------------------------------------------------------------------------------
 
 LINK_ENDPOINTS = {
-    "confirm": ("bevestigen", CONFIRM_SALT),
-    "manage": ("beheren", MANAGE_SALT),
-    "unsubscribe": ("afmelden", UNSUBSCRIBE_SALT),
+    "confirm": ("bevestigen", CONFIRM.salt),
+    "manage": ("beheren", MANAGE.salt),
+    "unsubscribe": ("afmelden", UNSUBSCRIBE.salt),
 }
 LINK_KINDS = {
     # kind: (expected status, expected Dutch text)
@@ -1252,7 +1253,7 @@ def hostile_token(kind, article, make_article, valid):
     if kind == "garbage":
         return "niet-een-formulier"
     if kind == "other-salt":
-        return signing.dumps({"a": article.pk, "k": "x" * 24, "t": 0}, salt=CONFIRM_SALT)
+        return signing.dumps({"a": article.pk, "k": "x" * 24, "t": 0}, salt=CONFIRM.salt)
     if kind == "wrong-types":
         return signing.dumps({"a": article.pk, "k": 5, "t": "nu"}, salt=FORM_TOKEN_SALT)
     if kind == "list-payload":
@@ -1384,7 +1385,7 @@ def link_token(endpoint, kind, subscription, monkeypatch):
             patch.setattr(signing.time, "time", lambda: real_time() - 400 * 24 * 3600)
             return signing.dumps(payload, salt=salt)
     if kind == "other-purpose":
-        others = [other for other in (CONFIRM_SALT, MANAGE_SALT, UNSUBSCRIBE_SALT) if other != salt]
+        others = [other for other in (CONFIRM.salt, MANAGE.salt, UNSUBSCRIBE.salt) if other != salt]
         return signing.dumps({"s": subscription.pk, "e": subscription.email}, salt=others[0])
     if kind == "deleted-subscription":
         Subscription.objects.filter(pk=subscription.pk).delete()

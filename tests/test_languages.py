@@ -49,9 +49,9 @@ def pages(seed_article, prefix):
             seed_article.get_absolute_url(),
             reverse("comments:form", args=[seed_article.pk]),
             reverse("comments:follow", args=[seed_article.pk]),
-            reverse("newsletter"),
-            reverse("comments:privacy"),
-            reverse("comments:privacy-request"),
+            reverse("newsletter:signup"),
+            reverse("privacy:page"),
+            reverse("privacy:request"),
         ]
 
 

@@ -17,10 +17,11 @@ from django.utils import timezone, translation
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from comments.models import Comment, OutgoingMail, Subscription
-from comments.privacy import ANONYMOUS_NAME, PRIVACY_SALT
-from comments.remembered_reader import COOKIE_NAME
-from comments.tasks import forget_old_data
+from comments.links import PRIVACY
+from comments.models import ANONYMOUS_NAME, Comment, Subscription
+from comments.reader_cookie import COOKIE_NAME
+from mail.models import OutgoingMail
+from privacy.tasks import forget_old_data
 from tests.conftest import post_url
 from tests.mail_sink import html_of, path_of, text_of
 
@@ -41,7 +42,7 @@ def post(client, comment_form):
 
 
 def ask_for_data(client, email):
-    url = reverse("comments:privacy-request")
+    url = reverse("privacy:request")
     html = client.get(url).content.decode()
     key = re.search(r'name="captcha_0" value="([^"]+)"', html).group(1)
     return client.post(
@@ -69,11 +70,11 @@ def erase_tasks():
 
 def test_the_privacy_page_says_what_is_kept_and_how_long(client, settings):
     settings.COMMENTS_IP_RETENTION_DAYS = 45
-    response = client.get(reverse("comments:privacy"))
+    response = client.get(reverse("privacy:page"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "45" in html
-    assert reverse("comments:privacy-request") in html
+    assert reverse("privacy:request") in html
     assert "Set-Cookie" not in response.headers
     assert client.get("/en/privacy/").status_code == 200
 
@@ -180,7 +181,7 @@ def test_data_request_export_and_anonymising_end_to_end(
     assert "1 abonnement op een discussie" in html
     assert "Nieuwsbrief: niet aangemeld" in html
 
-    download = client.post(reverse("comments:privacy-export", args=[link.split("/")[-2]]))
+    download = client.post(reverse("privacy:export", args=[link.split("/")[-2]]))
     assert download.status_code == 200
     assert download["Content-Type"].startswith("application/json")
     assert download["Content-Disposition"].startswith("attachment;")
@@ -208,7 +209,7 @@ def test_data_request_export_and_anonymising_end_to_end(
     assert "Bas" not in download.content.decode()
     assert OTHER not in download.content.decode()
 
-    erase_url = reverse("comments:privacy-erase", args=[link.split("/")[-2]])
+    erase_url = reverse("privacy:erase", args=[link.split("/")[-2]])
     assert client.post(erase_url, {}).status_code == 200  # no choice made: nothing happens
     assert Comment.objects.get(pk=first.pk).user_name == "Petra de Vries"
 
@@ -246,7 +247,7 @@ def test_erasing_can_remove_the_text_too(client, seed_article, reader_data, smtp
     ask_for_data(client, READER)
     run_worker()
     token = data_link(smtp_sink, READER).split("/")[-2]
-    done = client.post(reverse("comments:privacy-erase", args=[token]), {"mode": "remove"})
+    done = client.post(reverse("privacy:erase", args=[token]), {"mode": "remove"})
     assert "2 reacties verwijderd" in done.content.decode()
     for comment in Comment.objects.filter(pk__in=[first.pk, second.pk]):
         assert comment.is_removed
@@ -276,7 +277,7 @@ def test_at_most_one_data_mail_an_hour(client, smtp_sink, run_worker):
 
 
 def test_the_request_form_needs_the_captcha(client, smtp_sink, run_worker):
-    url = reverse("comments:privacy-request")
+    url = reverse("privacy:request")
     html = client.get(url).content.decode()
     key = re.search(r'name="captcha_0" value="([^"]+)"', html).group(1)
     response = client.post(url, {"email": READER, "captcha_0": key, "captcha_1": "fout"})
@@ -285,23 +286,23 @@ def test_the_request_form_needs_the_captcha(client, smtp_sink, run_worker):
     assert smtp_sink.messages == []
 
 
-@pytest.mark.parametrize("route", ["privacy-data", "privacy-export", "privacy-erase"])
+@pytest.mark.parametrize("route", ["data", "export", "erase"])
 def test_tampered_links_are_refused(client, reader_data, route):
     token = signing.dumps({"e": READER}, salt="iets-anders")
-    url = reverse(f"comments:{route}", args=[token])
-    response = client.get(url) if route == "privacy-data" else client.post(url, {"mode": "remove"})
+    url = reverse(f"privacy:{route}", args=[token])
+    response = client.get(url) if route == "data" else client.post(url, {"mode": "remove"})
     assert response.status_code == 400
     assert "Deze link is niet geldig." in response.content.decode()
     assert Comment.objects.filter(user_email__iexact=READER).count() == 2
 
 
 def test_expired_links_are_refused(client, reader_data, monkeypatch):
-    token = signing.dumps({"e": READER}, salt=PRIVACY_SALT)
+    token = signing.dumps({"e": READER}, salt=PRIVACY.salt)
     real_time = time.time
     monkeypatch.setattr("time.time", lambda: real_time() + 2 * 86400)
     for response in (
-        client.get(reverse("comments:privacy-data", args=[token])),
-        client.post(reverse("comments:privacy-erase", args=[token]), {"mode": "remove"}),
+        client.get(reverse("privacy:data", args=[token])),
+        client.post(reverse("privacy:erase", args=[token]), {"mode": "remove"}),
     ):
         assert response.status_code == 400
         assert "Deze link werkt niet" in response.content.decode()
@@ -309,12 +310,12 @@ def test_expired_links_are_refused(client, reader_data, monkeypatch):
 
 
 def data_token(email):
-    return signing.dumps({"e": email}, salt=PRIVACY_SALT)
+    return signing.dumps({"e": email}, salt=PRIVACY.salt)
 
 
 def test_the_erasure_form_without_a_choice_shows_the_error_by_the_radios(client, reader_data):
     """Without JavaScript (or forged), the error is in a summary and tied to the radio group."""
-    response = client.post(reverse("comments:privacy-erase", args=[data_token(READER)]), {})
+    response = client.post(reverse("privacy:erase", args=[data_token(READER)]), {})
     html = response.content.decode()
     summary = re.search(r'<div class="form-errors" role="alert".*?</div>', html, re.S).group(0)
     assert "Controleer het volgende:" in summary
@@ -327,7 +328,7 @@ def test_the_erasure_form_without_a_choice_shows_the_error_by_the_radios(client,
 
 
 def test_the_data_page_without_errors_has_no_error_summary(client, reader_data):
-    html = client.get(reverse("comments:privacy-data", args=[data_token(READER)])).content
+    html = client.get(reverse("privacy:data", args=[data_token(READER)])).content
     assert b"form-errors" not in html
     assert b"aria-describedby" not in html
 
@@ -347,7 +348,7 @@ def test_the_data_page_shows_the_newsletter_apart_from_discussions(
         email=READER, article=None, scope=scope, confirmed_at=timezone.now() if confirmed else None
     )
     Subscription.objects.create(email=READER, article=seed_article, confirmed_at=timezone.now())
-    html = client.get(reverse("comments:privacy-data", args=[data_token(READER)])).content.decode()
+    html = client.get(reverse("privacy:data", args=[data_token(READER)])).content.decode()
     assert "1 abonnement op een discussie" in html
     assert f"<li>{shown}</li>" in html
 
@@ -364,7 +365,7 @@ def test_the_export_names_the_newsletter_and_the_mail_history(client, seed_artic
         sent_at=newsletter.created_at,
     )
     OutgoingMail.objects.create(key="newsletter:1:bas", kind="newsletter", to=OTHER)
-    url = reverse("comments:privacy-export", args=[data_token(READER)])
+    url = reverse("privacy:export", args=[data_token(READER)])
     data = json.loads(client.post(url).content)
     [subscription] = data["subscriptions"]
     assert subscription["kind"] == "newsletter"
@@ -383,7 +384,7 @@ def test_the_export_shows_an_erased_ip_address_as_null(client, seed_article, pos
     Comment.objects.filter(pk=comment.pk).update(
         ip_address="203.0.113.7", submit_date=timezone.now() - datetime.timedelta(days=31)
     )
-    url = reverse("comments:privacy-export", args=[data_token(READER)])
+    url = reverse("privacy:export", args=[data_token(READER)])
     assert json.loads(client.post(url).content)["comments"][0]["ip_address"] == "203.0.113.7"
     forget_old_data.call()
     assert json.loads(client.post(url).content)["comments"][0]["ip_address"] is None
@@ -393,7 +394,7 @@ def test_the_privacy_page_names_every_retention_cookie_and_log(client, settings)
     settings.COMMENTS_IP_RETENTION_DAYS = 45
     settings.SUBSCRIPTION_RETENTION_DAYS = 21
     settings.MAIL_HISTORY_DAYS = 14
-    text = re.sub(r"\s+", " ", client.get(reverse("comments:privacy")).content.decode())
+    text = re.sub(r"\s+", " ", client.get(reverse("privacy:page")).content.decode())
     assert "45 dagen na uw reactie" in text
     assert "tot u zich afmeldt, en daarna nog 21 dagen" in text
     assert "niet bevestigt, wordt na 21 dagen gewist" in text

@@ -7,9 +7,11 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from comments.models import OutgoingMail, Subscription
+from comments.models import Subscription
 from comments.subscriptions import request_subscription
-from comments.tasks import LEGACY_DAILY_TASK, deliver_outbox, forget_old_data
+from mail.models import OutgoingMail
+from mail.tasks import deliver_outbox
+from privacy.tasks import LEGACY_PATHS, forget_old_data
 
 pytestmark = pytest.mark.django_db
 
@@ -79,13 +81,15 @@ def test_asking_again_for_a_confirmation_restarts_the_clock(seed_article, settin
     request_subscription(email=READER, article=seed_article)  # as the follow form does
     forget_old_data.call()
     assert Subscription.objects.filter(pk=sub.pk).exists()
-    assert OutgoingMail.objects.filter(subscription=sub, kind="confirmation").exists()
+    assert OutgoingMail.objects.filter(params__subscription=sub.pk, kind="confirmation").exists()
 
 
 def test_a_sign_up_with_mail_still_waiting_is_kept(seed_article, settings):
     settings.SUBSCRIPTION_RETENTION_DAYS = 30
     sub = subscription(READER, article=seed_article, confirmed=False, changed_days_ago=40)
-    OutgoingMail.objects.create(key="waiting", kind="confirmation", to=READER, subscription=sub)
+    OutgoingMail.objects.create(
+        key="waiting", kind="confirmation", to=READER, params={"subscription": sub.pk}
+    )
     forget_old_data.call()
     assert Subscription.objects.filter(pk=sub.pk).exists()
     assert OutgoingMail.objects.filter(key="waiting").exists()
@@ -181,8 +185,8 @@ def test_the_worker_starts_the_daily_retention_and_keeps_one_chain(seed_article,
 def test_a_chain_from_before_the_rename_is_replaced(run_worker):
     """The worker's old daily task (erasing IP addresses only) still runs, once, as the new one."""
     legacy = forget_old_data.using(run_after=days_ago(1)).enqueue()
-    DBTaskResult.objects.filter(id=legacy.id).update(task_path=LEGACY_DAILY_TASK)
+    DBTaskResult.objects.filter(id=legacy.id).update(task_path=LEGACY_PATHS[1])
     run_worker()
-    left = DBTaskResult.objects.filter(task_path=LEGACY_DAILY_TASK)
+    left = DBTaskResult.objects.filter(task_path=LEGACY_PATHS[1])
     assert not left.exclude(status=TaskResultStatus.SUCCESSFUL).exists()
     assert daily_runs().count() == 1

@@ -9,9 +9,10 @@ from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
-from comments.models import Comment, OutgoingMail, Subscription
+from comments.links import CONFIRM
+from comments.models import Comment, Subscription
 from comments.moderation import approve_comments, remove_comments
-from comments.subscriptions import CONFIRM_SALT
+from mail.models import OutgoingMail
 from tests.conftest import post_url
 from tests.mail_sink import html_of, links_in, path_of, text_of
 
@@ -193,7 +194,7 @@ def test_an_expired_confirmation_link_gets_a_clear_page(
 ):
     post(seed_article, email=SUBSCRIBER, followup="on")
     subscription = Subscription.objects.get(email=SUBSCRIBER)
-    token = signing.dumps({"s": subscription.pk, "e": SUBSCRIBER}, salt=CONFIRM_SALT)
+    token = signing.dumps({"s": subscription.pk, "e": SUBSCRIBER}, salt=CONFIRM.salt)
     real_time = time.time
     monkeypatch.setattr("time.time", lambda: real_time() + 8 * 86400)
     response = client.post(reverse("comments:subscription-confirm", args=[token]))
@@ -290,7 +291,7 @@ def test_a_comment_removed_before_sending_is_not_sent(
     OutgoingMail.objects.update(next_attempt_at=OutgoingMail.objects.first().created_at)
     run_worker()
     assert smtp_sink.to(SUBSCRIBER) == []
-    assert OutgoingMail.objects.get(comment=bad).status == OutgoingMail.Status.CANCELLED
+    assert OutgoingMail.objects.get(params__comment=bad.pk).status == OutgoingMail.Status.CANCELLED
 
 
 def test_mail_survives_an_smtp_outage_and_arrives_exactly_once(
@@ -302,7 +303,7 @@ def test_mail_survives_an_smtp_outage_and_arrives_exactly_once(
     smtp_sink.stop()
     posted = [post(seed_article, name=f"Schrijver {n}", email=f"s{n}@example.nl") for n in range(3)]
     run_worker()
-    waiting = OutgoingMail.objects.filter(comment__in=posted)
+    waiting = OutgoingMail.objects.filter(params__comment__in=[comment.pk for comment in posted])
     assert waiting.count() == 15
     assert set(waiting.values_list("status", flat=True)) == {"pending"}
     assert all(mail.attempts >= 1 and mail.last_error for mail in waiting)

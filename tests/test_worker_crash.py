@@ -5,8 +5,9 @@ import signal
 import pytest
 from django.utils import timezone
 
-from comments.models import OutgoingMail, Subscription
+from comments.models import Subscription
 from comments.posting import post_comment
+from mail.models import OutgoingMail
 from tests.mail_sink import MailSink, text_of
 from tests.processes import start_worker, wait_for
 
@@ -32,7 +33,7 @@ def test_a_killed_worker_leaves_no_notification_lost_or_doubled(make_article):
         submission_key="crash-test",
     ).comment
     sink = MailSink(delay=0.005).start()
-    notifications = OutgoingMail.objects.filter(comment=comment)
+    notifications = OutgoingMail.objects.filter(params__comment=comment.pk)
     try:
         first = start_worker(sink)
         wait_for(lambda: len(sink.messages) >= 40, 60, "the first mails")

@@ -75,7 +75,8 @@ def test_new_code_in_place_and_focused_errors_with_javascript(page, email_form, 
 
 
 def test_new_code_without_javascript_keeps_the_address(nojs_page, email_form, captcha_answer):
-    from comments.models import OutgoingMail, Subscription
+    from comments.models import Subscription
+    from mail.models import OutgoingMail
 
     page = nojs_page
     path, title, button = email_form

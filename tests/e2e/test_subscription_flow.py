@@ -48,7 +48,8 @@ def test_follow_confirm_notify_and_unsubscribe(
     screenshot,
     axe,
 ):
-    from comments.models import Comment, OutgoingMail, Subscription
+    from comments.models import Comment, Subscription
+    from mail.models import OutgoingMail
 
     # 1. A reader replies to Laila Simonis with the box ticked.
     laila = seed_comments["laila"]
@@ -148,7 +149,7 @@ def test_follow_confirm_notify_and_unsubscribe(
     third_pk = posted_comment_pk(third)
     deliver(SUBSCRIBER, 2)  # runs the worker: nothing more for the follower
     assert Comment.objects.get(pk=third_pk).notifications_queued_at is not None
-    assert not OutgoingMail.objects.filter(comment_id=third_pk).exists()
+    assert not OutgoingMail.objects.filter(params__comment=third_pk).exists()
     assert len(smtp_sink.to(SUBSCRIBER)) == 2
 
     # 5. The notification's manage link lists the article with its three choices, and

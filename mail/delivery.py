@@ -1,4 +1,4 @@
-"""The durable outbox: every mail the site sends is a row first, then a delivery.
+"""Sending the outbox: claim due mail for a lease, write it, hand it to SMTP, record the outcome.
 
 A worker claims due rows for a short lease, sends them over one SMTP connection
 and marks each row sent the moment the server accepted it. A failed attempt is
@@ -11,9 +11,8 @@ message if it is handed over again.
 
 import contextlib
 import datetime
-import hashlib
 import logging
-from urllib.parse import urlsplit
+from itertools import groupby
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -21,48 +20,10 @@ from django.db import connection, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone, translation
 
-from comments.models import OutgoingMail
+from mail.models import OutgoingMail
+from mail.registry import kind_named
 
 logger = logging.getLogger(__name__)
-
-
-def reader_language():
-    """The language of the page the reader is on, for the mails that page causes."""
-    try:
-        return translation.get_supported_language_variant(translation.get_language() or "")
-    except LookupError:
-        return settings.LANGUAGE_CODE
-
-
-def queue_mail(*, key, kind, to, language, comment=None, subscription=None):
-    """Put one mail in the outbox (once per key) and make sure a worker will send it."""
-    OutgoingMail.objects.bulk_create(
-        [
-            OutgoingMail(
-                key=key,
-                kind=kind,
-                to=to,
-                language=language,
-                comment=comment,
-                subscription=subscription,
-            )
-        ],
-        ignore_conflicts=True,
-    )
-    schedule_delivery()
-
-
-def schedule_delivery(run_after=None):
-    """Enqueue a delivery run; the task row commits together with the mail rows."""
-    from comments.tasks import deliver_outbox
-
-    task = deliver_outbox.using(run_after=run_after) if run_after else deliver_outbox
-    task.enqueue()
-
-
-def message_id_for(mail):
-    digest = hashlib.sha256(mail.key.encode()).hexdigest()[:32]
-    return f"<{digest}@{urlsplit(settings.SITE_URL).hostname}>"
 
 
 def retry_delay(attempts):
@@ -75,9 +36,8 @@ def claim_due_mail(limit, due_by):
     now = timezone.now()
     with transaction.atomic():
         due = (
-            OutgoingMail.objects.filter(
-                status=OutgoingMail.Status.PENDING, next_attempt_at__lte=due_by
-            )
+            OutgoingMail.objects.waiting()
+            .filter(next_attempt_at__lte=due_by)
             .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
             .order_by("next_attempt_at", "pk")
         )
@@ -86,11 +46,19 @@ def claim_due_mail(limit, due_by):
         ids = list(due.values_list("pk", flat=True)[:limit])
         lease = now + datetime.timedelta(seconds=settings.MAIL_CLAIM_SECONDS)
         OutgoingMail.objects.filter(pk__in=ids).update(claimed_until=lease)
-    return list(
-        OutgoingMail.objects.filter(pk__in=ids)
-        .select_related("comment", "subscription__article")
-        .order_by("pk")
-    )
+    return list(OutgoingMail.objects.filter(pk__in=ids).order_by("pk"))
+
+
+def _load_batch(mails):
+    """Let each kind fetch what its mails need at once; None for mails of an unknown kind."""
+    by_kind = sorted(mails, key=lambda mail: mail.kind)
+    for name, group in groupby(by_kind, key=lambda mail: mail.kind):
+        try:
+            kind = kind_named(name)
+        except LookupError:
+            continue
+        if kind.load is not None:
+            kind.load(list(group))
 
 
 def _mark_sent(mail):
@@ -137,13 +105,22 @@ def _open(smtp):
     return None
 
 
+def message_for(mail):
+    """(message, reason not to send): the mail written in its language, or why it is not."""
+    kind = kind_named(mail.kind)  # LookupError: an app that is not installed here (yet)
+    with translation.override(mail.language or settings.LANGUAGE_CODE):
+        reason = kind.reason_not_to_send(mail)
+        if reason:
+            return None, reason
+        return kind.build(mail), ""
+
+
 def send_due_mail(batch_size=100):
     """Send everything that is due, a batch per SMTP connection; returns how many were sent."""
-    from comments.mail import build_message, reason_not_to_send
-
     sent = 0
     started = timezone.now()  # a mail that fails now waits for a later run
     while mails := claim_due_mail(batch_size, due_by=started):
+        _load_batch(mails)
         smtp = get_connection()
         unreachable = _open(smtp)
         for index, mail in enumerate(mails):
@@ -152,12 +129,16 @@ def send_due_mail(batch_size=100):
                 for waiting in mails[index:]:
                     _mark_failed_attempt(waiting, unreachable)
                 break
-            reason = reason_not_to_send(mail)
+            try:
+                message, reason = message_for(mail)
+            except LookupError as error:
+                _mark_failed_attempt(mail, error)
+                continue
             if reason:
                 _cancel(mail, reason)
                 continue
             try:
-                smtp.send_messages([build_message(mail)])
+                smtp.send_messages([message])
             except Exception as error:
                 logger.warning("Mail %s not delivered: %s", mail.pk, error)
                 _mark_failed_attempt(mail, error)
@@ -171,15 +152,15 @@ def send_due_mail(batch_size=100):
             smtp.close()
         if unreachable:
             break
-    schedule_next_attempt()
     return sent
 
 
-def schedule_next_attempt():
-    """Wake a worker when the next waiting mail is due (a retry, or a dead worker's lease)."""
-    pending = OutgoingMail.objects.filter(status=OutgoingMail.Status.PENDING).aggregate(
+def next_attempt_due():
+    """When a worker should look again: the first retry or lease end among waiting mail."""
+    waiting = OutgoingMail.objects.waiting().aggregate(
         next_attempt=Min("next_attempt_at"), lease_end=Min("claimed_until")
     )
-    moments = [moment for moment in pending.values() if moment is not None]
-    if moments:
-        schedule_delivery(run_after=max(max(moments), timezone.now()))
+    moments = [moment for moment in waiting.values() if moment is not None]
+    if not moments:
+        return None
+    return max(max(moments), timezone.now())

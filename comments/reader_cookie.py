@@ -14,7 +14,7 @@ ONE_YEAR = 365 * 24 * 3600
 FIELDS = ("name", "email", "url")
 
 
-def remembered_reader(request):
+def read_reader_cookie(request):
     """The remembered fields (with the box ticked), or {} without a valid cookie."""
     try:
         data = signing.loads(
@@ -28,7 +28,7 @@ def remembered_reader(request):
     return {**remembered, "remember": True} if remembered else {}
 
 
-def remember_reader(request, response, data):
+def write_reader_cookie(request, response, data):
     """Keep the reader's fields for next time, or forget them when `data` is None."""
     if data is None:
         if COOKIE_NAME in request.COOKIES:

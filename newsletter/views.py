@@ -9,35 +9,35 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from comments.forms import FollowForm
-from comments.newsletter import (
+from comments.forms import EmailCaptchaForm
+from comments.subscription_views import act_on_link, limited_per_address
+from comments.subscriptions import confirm_subscription, manage_url, unsubscribe
+from newsletter.subscribers import (
     request_newsletter,
     subscription_from_confirm,
     subscription_from_unsubscribe,
 )
-from comments.subscription_views import act_on_link
-from comments.subscriptions import confirm_subscription, manage_url, unsubscribe
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
-    form = FollowForm.for_request(request)
+    form = EmailCaptchaForm.for_request(request)
     if form.is_valid():
         request_newsletter(form.cleaned_data["email"])
         return render(request, "newsletter/requested.html")
-    return render(request, "newsletter.html", {"form": form})
+    return render(request, "newsletter/signup.html", {"form": form})
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@limited_per_address("subscriptions:confirm")
 def confirm(request, token):
     return act_on_link(
         request,
         token,
         load=subscription_from_confirm,
         act=confirm_subscription,
-        limit_group="subscriptions:confirm",
         template="newsletter/confirm.html",
         context=lambda subscription: {"manage_url": manage_url(subscription.email)},
     )
@@ -46,13 +46,13 @@ def confirm(request, token):
 @csrf_exempt  # RFC 8058 one-click: mail programs POST without cookies or tokens.
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@limited_per_address("subscriptions:unsubscribe")
 def unsubscribe_view(request, token):
     return act_on_link(
         request,
         token,
         load=subscription_from_unsubscribe,
         act=unsubscribe,
-        limit_group="subscriptions:unsubscribe",
         template="newsletter/unsubscribe.html",
         gone_template="discussion/subscription/gone.html",
     )

@@ -5,7 +5,6 @@ A GET only shows a page; downloading and erasing are POSTs from its buttons.
 
 import json
 
-from django import forms
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -15,29 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from comments import privacy
-from comments.forms import FollowForm
-from comments.subscription_views import link_rate_limited, slow_down
-from comments.subscriptions import InvalidLink
-
-
-class ErasureForm(forms.Form):
-    mode = forms.ChoiceField(
-        label=_("What should happen to your comments?"),
-        choices=[
-            (
-                privacy.Erasure.ANONYMISE,
-                _('Keep the text of my comments, under the name "Anonieme lezer"'),
-            ),
-            (privacy.Erasure.REMOVE, _("Remove my comments and their text")),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose what should happen to your comments.")},
-    )
+from comments.forms import EmailCaptchaForm
+from comments.links import InvalidLink
+from comments.subscription_views import invalid_link, limited_per_address, slow_down
+from privacy import personal_data
+from privacy.forms import ErasureForm
 
 
 def _invalid_link(request, error):
-    return render(request, "privacy/link_invalid.html", {"expired": error.expired}, status=400)
+    return invalid_link(request, error, template="privacy/link_invalid.html")
 
 
 def privacy_page(request):
@@ -55,9 +40,9 @@ def privacy_page(request):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def data_request(request):
-    form = FollowForm.for_request(request)
+    form = EmailCaptchaForm.for_request(request)
     if form.is_valid():
-        privacy.request_data_mail(form.cleaned_data["email"])
+        personal_data.request_data_mail(form.cleaned_data["email"])
         return render(request, "privacy/requested.html")
     return render(request, "privacy/request.html", {"form": form})
 
@@ -66,7 +51,7 @@ def _data_page(request, token, email, **context):
     return render(
         request,
         "privacy/data.html",
-        {"email": email, "token": token, "summary": privacy.summary(email), **context},
+        {"email": email, "token": token, "summary": personal_data.summary(email), **context},
     )
 
 
@@ -74,7 +59,7 @@ def _data_page(request, token, email, **context):
 @require_http_methods(["GET", "HEAD"])
 def data(request, token):
     try:
-        email = privacy.email_from_privacy_token(token)
+        email = personal_data.email_from_data_token(token)
     except InvalidLink as error:
         return _invalid_link(request, error)
     return _data_page(request, token, email, form=ErasureForm())
@@ -82,14 +67,15 @@ def data(request, token):
 
 @never_cache
 @require_POST
+@limited_per_address("privacy:export", method="POST")
 def download(request, token):
     try:
-        email = privacy.email_from_privacy_token(token)
+        email = personal_data.email_from_data_token(token)
     except InvalidLink as error:
         return _invalid_link(request, error)
-    if link_rate_limited(request, "privacy:export"):
+    if request.limited:
         return slow_down(request)
-    body = json.dumps(privacy.export(email), ensure_ascii=False, indent=2)
+    body = json.dumps(personal_data.export(email), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     # Translators: the start of the downloaded file's name, without spaces.
     name = _("my-data")
@@ -100,17 +86,18 @@ def download(request, token):
 
 @never_cache
 @require_POST
+@limited_per_address("privacy:erase", method="POST")
 def erase(request, token):
     try:
-        email = privacy.email_from_privacy_token(token)
+        email = personal_data.email_from_data_token(token)
     except InvalidLink as error:
         return _invalid_link(request, error)
-    if link_rate_limited(request, "privacy:erase"):
+    if request.limited:
         return slow_down(request)
     form = ErasureForm(request.POST)
     if not form.is_valid():
         return _data_page(request, token, email, form=form)
-    comments, subscriptions = privacy.erase(email, form.cleaned_data["mode"])
+    comments, subscriptions = personal_data.erase(email, form.cleaned_data["mode"])
     return render(
         request,
         "privacy/erased.html",
@@ -118,6 +105,6 @@ def erase(request, token):
             "email": email,
             "comments": comments,
             "subscriptions": subscriptions,
-            "removed": form.cleaned_data["mode"] == privacy.Erasure.REMOVE,
+            "removed": form.cleaned_data["mode"] == personal_data.Erasure.REMOVE,
         },
     )

@@ -1,0 +1,147 @@
+"""The discussion's kinds of mail: new-comment notifications, confirmations, moderator notices.
+
+Registered with the outbox in CommentsConfig.ready(); each is written when sent,
+in the mail's language, from the ids the outbox row holds.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from comments.links import absolute_url
+from comments.models import Comment, Subscription
+from comments.rendering import plain_text
+from comments.subscriptions import confirm_url, manage_url, unsubscribe_url
+from mail.messages import compose, list_headers, site_hostname
+from mail.registry import MailKind
+
+
+def _load_comments_and_subscriptions(mails):
+    """Each mail's comment (with its plain text, made once) and subscription, in two queries."""
+    comments = Comment.objects.in_bulk(
+        {mail.params["comment"] for mail in mails if mail.params.get("comment")}
+    )
+    subscriptions = Subscription.objects.select_related("article").in_bulk(
+        {mail.params["subscription"] for mail in mails if mail.params.get("subscription")}
+    )
+    for mail in mails:
+        mail.comment = comments.get(mail.params.get("comment"))
+        mail.subscription = subscriptions.get(mail.params.get("subscription"))
+
+
+def _comment(mail):
+    if not hasattr(mail, "comment"):
+        _load_comments_and_subscriptions([mail])
+    return mail.comment
+
+
+def _subscription(mail):
+    if not hasattr(mail, "subscription"):
+        _load_comments_and_subscriptions([mail])
+    return mail.subscription
+
+
+def subscription_unwanted(subscription):
+    """Why mail for this subscription should no longer go out, or ''."""
+    if subscription is None or not subscription.is_confirmed:
+        return "The subscription is no longer confirmed."
+    if subscription.scope == Subscription.Scope.NONE:
+        return "The subscriber unsubscribed."
+    return ""
+
+
+def _notification_unwanted(mail):
+    comment = _comment(mail)
+    if comment is None or not comment.is_visible:
+        return "The comment is no longer public."
+    return subscription_unwanted(_subscription(mail))
+
+
+def article_thread_id(article):
+    """All notifications about one article form one thread in a mail program."""
+    return f"<article-{article.pk}@{site_hostname()}>"
+
+
+def build_notification(mail):
+    comment, subscription = _comment(mail), _subscription(mail)
+    article = subscription.article
+    if not hasattr(comment, "plain_text"):
+        comment.plain_text = plain_text(comment.comment_html)
+    stop_url = unsubscribe_url(subscription)
+    context = {
+        "article": article,
+        "comment": comment,
+        "comment_text": comment.plain_text,
+        "comment_url": absolute_url(f"{article.get_absolute_url()}#c{comment.pk}"),
+        "manage_url": manage_url(subscription.email),
+        "unsubscribe_url": stop_url,
+    }
+    thread = article_thread_id(article)
+    headers = {
+        **list_headers(unsubscribe_url=stop_url, list_id=f"article-{article.pk}"),
+        "In-Reply-To": thread,
+        "References": thread,
+    }
+    return compose(mail, "discussion/email/notification", context, headers)
+
+
+def _load_plain_texts(mails):
+    _load_comments_and_subscriptions(mails)
+    texts = {}
+    for mail in mails:
+        comment = mail.comment
+        if comment is not None:
+            # One text per comment, however many subscribers the batch mails it to.
+            if comment.pk not in texts:
+                texts[comment.pk] = plain_text(comment.comment_html)
+            comment.plain_text = texts[comment.pk]
+
+
+def _confirmation_unwanted(mail):
+    if _subscription(mail) is None:
+        return "The subscription no longer exists."
+    return ""
+
+
+def build_confirmation(mail):
+    subscription = _subscription(mail)
+    context = {"article": subscription.article, "confirm_url": confirm_url(subscription)}
+    return compose(mail, "discussion/email/confirmation", context)
+
+
+def _moderation_unwanted(mail):
+    if _comment(mail) is None:
+        return "The comment no longer exists."
+    return ""
+
+
+def build_moderation_notice(mail):
+    comment = _comment(mail)
+    context = {
+        "comment": comment,
+        "article": comment.content_object,
+        "admin_url": absolute_url(reverse("admin:comments_comment_change", args=[comment.pk])),
+    }
+    return compose(mail, "discussion/email/moderation", context)
+
+
+NOTIFICATION = MailKind(
+    name="notification",
+    label=_("new comment notification"),
+    build=build_notification,
+    reason_not_to_send=_notification_unwanted,
+    load=_load_plain_texts,
+)
+CONFIRMATION = MailKind(
+    name="confirmation",
+    label=_("subscription confirmation"),
+    build=build_confirmation,
+    reason_not_to_send=_confirmation_unwanted,
+    load=_load_comments_and_subscriptions,
+)
+MODERATION = MailKind(
+    name="moderation",
+    label=_("moderator notice"),
+    build=build_moderation_notice,
+    reason_not_to_send=_moderation_unwanted,
+    load=_load_comments_and_subscriptions,
+)

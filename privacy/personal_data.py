@@ -1,0 +1,156 @@
+"""A reader's own data, by e-mail address (AVG / GDPR): the link to it, export and erasure.
+
+A reader asks for their data with only an e-mail address: the site mails a link
+(encrypted, valid for a day, holding just the address) to that address. The page
+behind the link shows what is stored; exporting and erasing are POSTs from its
+buttons, so a mail scanner following the link changes nothing.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles.page_cache import invalidate_pages
+from comments import links
+from comments.models import ANONYMOUS_NAME, Comment, Subscription, normalise_email
+from mail.models import OutgoingMail
+from mail.outbox import queue_mail, reader_language
+
+DATA_MAIL_INTERVAL = datetime.timedelta(hours=1)
+
+
+class Erasure:
+    """What to do with an address's comments; subscriptions are always deleted."""
+
+    ANONYMISE = "anonymise"  # keep the text under the name ANONYMOUS_NAME
+    REMOVE = "remove"  # also remove the comment and empty its text
+
+
+def data_url(email):
+    return links.link("privacy:data", links.PRIVACY, {"e": normalise_email(email)})
+
+
+def email_from_data_token(token):
+    return links.email_from_token(links.PRIVACY, token)
+
+
+def request_data_mail(email):
+    """Queue the mail with the link to the address's data: at most one an hour per address."""
+    email = normalise_email(email)
+    now = timezone.now()
+    with transaction.atomic():
+        recent = OutgoingMail.objects.filter(
+            kind="data_export", to=email, created_at__gt=now - DATA_MAIL_INTERVAL
+        ).exists()
+        if recent:
+            return False
+        # The key also allows only one per clock hour, should two requests race.
+        hour = int(now.timestamp()) // 3600
+        queue_mail(
+            key=f"data_export:{email}:{hour}",
+            kind="data_export",
+            to=email,
+            language=reader_language(),
+        )
+    return True
+
+
+def mails_to(email):
+    # Readers' mail is queued to the normalised address (an index serves this).
+    return OutgoingMail.objects.filter(to=normalise_email(email))
+
+
+def summary(email):
+    """What the data page lists: counts, and the newsletter sign-up (or None)."""
+    subscriptions = Subscription.objects.of(email)
+    return {
+        "comments": Comment.objects.by_address(email).count(),
+        "discussions": subscriptions.filter(article__isnull=False).count(),
+        "newsletter": subscriptions.filter(article__isnull=True).first(),
+        "mails": mails_to(email).count(),
+    }
+
+
+def _article(obj):
+    if obj is None:
+        return {"title": None, "url": None}
+    return {"title": str(obj), "url": links.absolute_url(obj.get_absolute_url())}
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def _subscription(subscription):
+    return {
+        "kind": "newsletter" if subscription.is_newsletter else "discussion",
+        "article": None if subscription.is_newsletter else _article(subscription.article),
+        "scope": subscription.scope,
+        "language": subscription.language,
+        "created": _date(subscription.created_at),
+        "confirmation_sent": _date(subscription.confirmation_sent_at),
+        "confirmed": _date(subscription.confirmed_at),
+        "updated": _date(subscription.updated_at),
+    }
+
+
+def export(email):
+    """Everything stored for the address, and nothing of anyone else, as JSON-ready data.
+
+    Mail is listed without its text: the outbox stores none, mails are written when sent.
+    """
+    email = normalise_email(email)
+    comments = (
+        Comment.objects.by_address(email).prefetch_related("content_object").order_by("submit_date")
+    )
+    subscriptions = Subscription.objects.of(email).select_related("article").order_by("created_at")
+    mails = mails_to(email).order_by("created_at")
+    return {
+        "email": email,
+        "exported_at": timezone.now().isoformat(),
+        "comments": [
+            {
+                "article": _article(comment.content_object),
+                "name": comment.user_name,
+                "website": comment.user_url,
+                "text": comment.comment,
+                "date": comment.submit_date.isoformat(),
+                "status": comment.status.value,
+                "ip_address": comment.ip_address,
+            }
+            for comment in comments
+        ],
+        "subscriptions": [_subscription(subscription) for subscription in subscriptions],
+        "mails": [
+            {
+                "kind": mail.kind,
+                "status": mail.status,
+                "language": mail.language,
+                "created": _date(mail.created_at),
+                "sent": _date(mail.sent_at),
+            }
+            for mail in mails
+        ],
+    }
+
+
+def erase(email, mode):
+    """Anonymise (or remove) the address's comments and delete its subscriptions.
+
+    Returns (comments changed, subscriptions deleted).
+    """
+    if mode not in (Erasure.ANONYMISE, Erasure.REMOVE):
+        raise ValueError(f"Unknown erasure {mode!r}")
+    email = normalise_email(email)
+    changes = {"user_name": ANONYMOUS_NAME, "user_email": "", "user_url": "", "ip_address": None}
+    if mode == Erasure.REMOVE:
+        changes.update(is_removed=True, comment="", comment_html="")
+    with transaction.atomic():
+        ids = list(Comment.objects.by_address(email).values_list("pk", flat=True))
+        comments = Comment.objects.filter(pk__in=ids).update(**changes)
+        subscriptions = Subscription.objects.of(email).delete()[1].get(Subscription._meta.label, 0)
+        # The outbox keeps the address too; waiting mail to it is no longer wanted.
+        mails_to(email).delete()
+        invalidate_pages()
+    return comments, subscriptions
