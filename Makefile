@@ -39,13 +39,20 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium flite >/dev/null); \
 	  else echo "Install Debian's chromium and flite packages for the browser tests (sudo apt-get install chromium flite)."; fi; }
 
+## Lint and format (ruff), and the import contracts between the apps (import-linter,
+## contracts in pyproject.toml; see docs/architecture.md).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
+## Django's checks, no model change without its migration, and the deployment checklist
+## with production settings.
 check: $(VENV)/.installed
-	$(BIN)/python manage.py check
+	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY="check-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=')" \
+	  DJANGO_ALLOWED_HOSTS=example.nl $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ## Extract and compile translations (needs GNU gettext); the .mo files are committed.
 messages: $(VENV)/.installed

@@ -322,9 +322,9 @@ def cpu_seconds_of(pid):
 def bench_worker(mails, timeout, workdir):
     from django.db.models import Count
 
-    from comments.models import OutgoingMail
     from comments.notifications import queue_comment_notifications
     from comments.posting import post_comment
+    from mail.models import OutgoingMail
 
     forget_posting_work()
     article = make_article(f"{mails}-meldingen")
@@ -342,7 +342,7 @@ def bench_worker(mails, timeout, workdir):
     started = time.perf_counter()
     queued = queue_comment_notifications(comment.pk)
     fan_out_seconds = time.perf_counter() - started
-    notifications = OutgoingMail.objects.filter(comment=comment)
+    notifications = OutgoingMail.objects.filter(kind="notification", params__comment=comment.pk)
     assert queued == mails == notifications.count(), f"queued {queued} of {mails}"
 
     sink = make_sink()
@@ -441,7 +441,7 @@ def bench_newsletter_fan_out(subscribers):
     started = time.perf_counter()
     queued_again = queue_newsletter(article.pk)  # a resumed send: nobody twice
     again = time.perf_counter() - started
-    rows = OutgoingMail.objects.filter(article=article).count()
+    rows = OutgoingMail.objects.filter(kind="newsletter", params__article=article.pk).count()
     per_second = queued / first if first else float("inf")
     return {
         "subscribers": subscribers,

@@ -15,29 +15,25 @@ from mail.messages import compose, list_headers, site_hostname
 from mail.registry import MailKind
 
 
-def _load_comments_and_subscriptions(mails):
-    """Each mail's comment (with its plain text, made once) and subscription, in two queries."""
-    comments = Comment.objects.in_bulk(
-        {mail.params["comment"] for mail in mails if mail.params.get("comment")}
-    )
+def load_comments_and_subscriptions(mails):
+    """Each mail's comment and subscription, in two queries for the whole batch; each
+    comment's plain text is made once, however many subscribers the batch mails it to."""
+    comments = Comment.objects.in_bulk({mail.params.get("comment") for mail in mails} - {None})
     subscriptions = Subscription.objects.select_related("article").in_bulk(
-        {mail.params["subscription"] for mail in mails if mail.params.get("subscription")}
+        {mail.params.get("subscription") for mail in mails} - {None}
     )
+    for comment in comments.values():
+        comment.plain_text = plain_text(comment.comment_html)
     for mail in mails:
         mail.comment = comments.get(mail.params.get("comment"))
         mail.subscription = subscriptions.get(mail.params.get("subscription"))
 
 
-def _comment(mail):
-    if not hasattr(mail, "comment"):
-        _load_comments_and_subscriptions([mail])
-    return mail.comment
-
-
-def _subscription(mail):
+def _loaded(mail):
+    """The mail with its comment and subscription (loaded alone when not sent in a batch)."""
     if not hasattr(mail, "subscription"):
-        _load_comments_and_subscriptions([mail])
-    return mail.subscription
+        load_comments_and_subscriptions([mail])
+    return mail
 
 
 def subscription_unwanted(subscription):
@@ -50,10 +46,10 @@ def subscription_unwanted(subscription):
 
 
 def _notification_unwanted(mail):
-    comment = _comment(mail)
+    comment = _loaded(mail).comment
     if comment is None or not comment.is_visible:
         return "The comment is no longer public."
-    return subscription_unwanted(_subscription(mail))
+    return subscription_unwanted(mail.subscription)
 
 
 def article_thread_id(article):
@@ -62,10 +58,8 @@ def article_thread_id(article):
 
 
 def build_notification(mail):
-    comment, subscription = _comment(mail), _subscription(mail)
+    comment, subscription = _loaded(mail).comment, mail.subscription
     article = subscription.article
-    if not hasattr(comment, "plain_text"):
-        comment.plain_text = plain_text(comment.comment_html)
     stop_url = unsubscribe_url(subscription)
     context = {
         "article": article,
@@ -84,38 +78,26 @@ def build_notification(mail):
     return compose(mail, "discussion/email/notification", context, headers)
 
 
-def _load_plain_texts(mails):
-    _load_comments_and_subscriptions(mails)
-    texts = {}
-    for mail in mails:
-        comment = mail.comment
-        if comment is not None:
-            # One text per comment, however many subscribers the batch mails it to.
-            if comment.pk not in texts:
-                texts[comment.pk] = plain_text(comment.comment_html)
-            comment.plain_text = texts[comment.pk]
-
-
 def _confirmation_unwanted(mail):
-    if _subscription(mail) is None:
+    if _loaded(mail).subscription is None:
         return "The subscription no longer exists."
     return ""
 
 
 def build_confirmation(mail):
-    subscription = _subscription(mail)
+    subscription = _loaded(mail).subscription
     context = {"article": subscription.article, "confirm_url": confirm_url(subscription)}
     return compose(mail, "discussion/email/confirmation", context)
 
 
 def _moderation_unwanted(mail):
-    if _comment(mail) is None:
+    if _loaded(mail).comment is None:
         return "The comment no longer exists."
     return ""
 
 
 def build_moderation_notice(mail):
-    comment = _comment(mail)
+    comment = _loaded(mail).comment
     context = {
         "comment": comment,
         "article": comment.content_object,
@@ -129,19 +111,19 @@ NOTIFICATION = MailKind(
     label=_("new comment notification"),
     build=build_notification,
     reason_not_to_send=_notification_unwanted,
-    load=_load_plain_texts,
+    load=load_comments_and_subscriptions,
 )
 CONFIRMATION = MailKind(
     name="confirmation",
     label=_("subscription confirmation"),
     build=build_confirmation,
     reason_not_to_send=_confirmation_unwanted,
-    load=_load_comments_and_subscriptions,
+    load=load_comments_and_subscriptions,
 )
 MODERATION = MailKind(
     name="moderation",
     label=_("moderator notice"),
     build=build_moderation_notice,
     reason_not_to_send=_moderation_unwanted,
-    load=_load_comments_and_subscriptions,
+    load=load_comments_and_subscriptions,
 )
