@@ -13,6 +13,7 @@ def references_to_params(apps, schema_editor):
         Subscription.objects.filter(article__isnull=True).values_list("pk", flat=True)
     )
     rows = OutgoingMail.objects.only("pk", "kind", *(f"{name}_id" for name in REFERENCES))
+    changed = []
     for mail in rows.iterator(chunk_size=2000):
         mail.params = {
             name: getattr(mail, f"{name}_id")
@@ -22,7 +23,11 @@ def references_to_params(apps, schema_editor):
         # The newsletter's confirmation is a kind of its own now (newsletter/).
         if mail.kind == "confirmation" and mail.subscription_id in newsletter_subscriptions:
             mail.kind = "newsletter_confirmation"
-        mail.save(update_fields=["params", "kind"])
+        changed.append(mail)
+        if len(changed) >= 2000:
+            OutgoingMail.objects.bulk_update(changed, ["params", "kind"])
+            changed = []
+    OutgoingMail.objects.bulk_update(changed, ["params", "kind"])
 
 
 def params_to_references(apps, schema_editor):
@@ -35,13 +40,19 @@ def params_to_references(apps, schema_editor):
         "subscription": set(Subscription.objects.values_list("pk", flat=True)),
         "article": set(Article.objects.values_list("pk", flat=True)),
     }
+    fields = ["kind", *(f"{name}_id" for name in REFERENCES)]
+    changed = []
     for mail in OutgoingMail.objects.iterator(chunk_size=2000):
         for name in REFERENCES:
             value = mail.params.get(name)
             setattr(mail, f"{name}_id", value if value in existing[name] else None)
         if mail.kind == "newsletter_confirmation":
             mail.kind = "confirmation"
-        mail.save()
+        changed.append(mail)
+        if len(changed) >= 2000:
+            OutgoingMail.objects.bulk_update(changed, fields)
+            changed = []
+    OutgoingMail.objects.bulk_update(changed, fields)
 
 
 def rename_content_type(apps, schema_editor, old="comments", new="mail"):
