@@ -71,4 +71,5 @@ def plain_text(comment_html: str) -> str:
 
 def removed_comment_html():
     """What readers see in place of a removed comment, in the page's language."""
-    return f'<p class="comment__removed">{html.escape(_("This comment has been removed."))}</p>'
+    text = _("This comment has been removed.")
+    return f'<p class="comment__removed">{html.escape(text)}</p>'

@@ -107,7 +107,7 @@ def _open(smtp):
 
 def message_for(mail):
     """(message, reason not to send): the mail written in its language, or why it is not."""
-    kind = kind_named(mail.kind)  # LookupError: an app that is not installed here (yet)
+    kind = kind_named(mail.kind)
     with translation.override(mail.language or settings.LANGUAGE_CODE):
         reason = kind.reason_not_to_send(mail)
         if reason:
@@ -131,7 +131,10 @@ def send_due_mail(batch_size=100):
                 break
             try:
                 message, reason = message_for(mail)
-            except LookupError as error:
+            except Exception as error:
+                # An unknown kind (an app not installed here yet) or a mail that cannot be
+                # written waits for a retry; it never holds up the rest of the outbox.
+                logger.exception("Mail %s could not be written", mail.pk)
                 _mark_failed_attempt(mail, error)
                 continue
             if reason:
