@@ -302,7 +302,7 @@ def make_sink():
 
 
 def start_worker(sink, log):
-    """The real worker, started exactly as tests/test_worker_crash.py starts it."""
+    """The real worker, started exactly as tests/test_outbox.py starts it."""
     from tests.processes import start_worker as start_site_worker
 
     return start_site_worker(

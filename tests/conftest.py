@@ -1,5 +1,9 @@
+import base64
+import binascii
+import contextlib
 import datetime
 import re
+import zlib
 
 import pytest
 from captcha.models import CaptchaStore
@@ -10,9 +14,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles.models import Article, Tip
-from tests.mail_sink import MailSink
+from comments.models import Comment
+from tests.mail_sink import MailSink, links_in, path_of
 
 SEED_SLUG = "drie-tips-voor-social-mediarichtlijnen"
+SUBSCRIBER = "volger@example.nl"
 
 
 @pytest.fixture
@@ -113,6 +119,73 @@ def comment_form(client, settings):
 
 def post_url(article):
     return reverse("comments:form", args=[article.pk])
+
+
+@pytest.fixture
+def post(client, comment_form):
+    """Post a comment as a reader, from the page in `language`; returns the new comment."""
+
+    def post(article, reply_to=None, language=settings.LANGUAGE_CODE, **fields):
+        with translation.override(language):
+            data = comment_form(article, reply_to=reply_to, **fields)
+            response = client.post(post_url(article), data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+        return Comment.objects.latest("pk")
+
+    return post
+
+
+@pytest.fixture
+def subscribe(client, post, smtp_sink, run_worker):
+    """Comment with the box ticked and confirm from the mail, like a reader."""
+
+    def subscribe(article, email=SUBSCRIBER, **fields):
+        comment = post(article, email=email, followup="on", **fields)
+        run_worker()
+        [confirmation] = smtp_sink.to(email)
+        confirm = next(link for link in links_in(confirmation) if "/bevestigen/" in link)
+        response = client.post(path_of(confirm))
+        assert "Aanmelding bevestigd" in response.content.decode()
+        smtp_sink.clear()
+        return comment
+
+    return subscribe
+
+
+def token_of(link):
+    """The token in a mail link: its path's last segment."""
+    return path_of(link).rstrip("/").rsplit("/", 1)[-1]
+
+
+def readable_in(token):
+    """What anyone holding a link can read from its token: the token itself, and each of
+    its segments (between Django signing's colons and dots) decoded as base64url, padded,
+    and decompressed too where that works."""
+    readable = [token.encode()]
+    for segment in re.split(r"[:.]", token):
+        try:
+            decoded = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+        except (binascii.Error, ValueError):
+            continue
+        readable.append(decoded)
+        with contextlib.suppress(zlib.error):
+            readable.append(zlib.decompress(decoded))
+    return readable
+
+
+def reveals(token, *, email, subscription_id=None):
+    """Whether the token shows the address (or its local part), or the subscription's id
+    as the JSON payload of a signed link has it."""
+    local_part = email.split("@")[0].lower().encode()
+    id_pattern = None
+    if subscription_id is not None:
+        id_pattern = re.compile(rb'"s"\s*:\s*%d(?!\d)' % subscription_id)
+    for data in readable_in(token):
+        if email.lower().encode() in data.lower() or local_part in data.lower():
+            return True
+        if id_pattern is not None and id_pattern.search(data):
+            return True
+    return False
 
 
 @pytest.fixture

@@ -1,10 +1,16 @@
 """Editors manage articles and tips in the admin."""
 
+import re
+
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
-from articles.models import Tip
+from articles.models import Article, Tip
+from comments.models import Comment
+from newsletter.models import NewsletterSend
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +62,39 @@ def test_view_on_site_links_to_the_article(admin_client_nl, seed_article):
 def test_tip_positions_are_unique_per_article(seed_article):
     with pytest.raises(IntegrityError), transaction.atomic():
         Tip.objects.create(article=seed_article, position=1, text="Dubbel")
+
+
+def test_the_article_list_shows_comment_counts_and_newsletter_sends(admin_client_nl, make_article):
+    sent = make_article(title="Verstuurd artikel")
+    sending = make_article(title="Wordt nog verstuurd")
+    quiet = make_article(title="Stil artikel")
+    for fields in [{}, {}, {"is_public": False}, {"is_removed": True}, {"is_spam": True}]:
+        Comment.objects.create(
+            content_type=ContentType.objects.get_for_model(Article),
+            object_pk=str(sent.pk),
+            site_id=1,
+            user_name="Lezer",
+            comment="Een reactie.",
+            submit_date=timezone.now(),
+            **fields,
+        )
+    now = timezone.now()
+    NewsletterSend.objects.create(article=sent, requested_at=now, queued_at=now, recipients=3)
+    NewsletterSend.objects.create(article=sending, requested_at=now)
+    html = admin_client_nl.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert re.search(r'<th scope="col" class="[^"]*column-comment_count[^"]*">', html)
+    assert re.search(r'<th scope="col" class="[^"]*column-newsletter[^"]*">', html)
+
+    def cells(article):
+        row = re.search(rf"<tr>(?:(?!</tr>).)*>{article.title}</a>.*?</tr>", html, re.S).group(0)
+        return dict(
+            re.findall(r'<td class="field-(comment_count|newsletter)[^"]*">(.*?)</td>', row)
+        )
+
+    day = timezone.localtime(now)
+    assert cells(sent)["comment_count"] == "2"  # the visible ones: not held, removed or spam
+    assert re.fullmatch(
+        rf"verzonden naar 3 adressen op {day.day} \w{{3}} {day.year}", cells(sent)["newsletter"]
+    )
+    assert cells(sending) == {"comment_count": "0", "newsletter": "wordt verzonden"}
+    assert cells(quiet) == {"comment_count": "0", "newsletter": "-"}  # never sent

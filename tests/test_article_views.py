@@ -1,14 +1,18 @@
 """Readers see published articles only; staff can preview drafts."""
 
 import datetime
+import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 from django.utils import timezone
 
 from articles.models import Article
+from comments.models import Comment
+from tests.html_audit import assert_page_is_inert
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +118,7 @@ def test_article_page_has_canonical_opengraph_and_json_ld(client, seed_article, 
 def test_json_ld_cannot_close_its_script_element(client, make_article):
     article = make_article(title="</script><script>alert(1)</script>")
     html = client.get(article.get_absolute_url()).content.decode()
-    assert "<script>alert(1)" not in html
+    assert_page_is_inert(html)  # only the page's own scripts, and the JSON-LD intact
 
 
 def test_article_footer_has_forward_and_newsletter_links(client, seed_article):
@@ -148,3 +152,45 @@ def test_a_readers_get_sets_no_cookie_and_writes_nothing(client, seed_article):
         assert response.cookies == {}
         statements = [query["sql"].lstrip().split()[0].upper() for query in queries]
         assert set(statements) == {"SELECT"}
+
+
+def add_comment(article, parent=None, **fields):
+    return Comment.objects.create(
+        content_type=ContentType.objects.get_for_model(Article),
+        object_pk=str(article.pk),
+        site_id=1,
+        user_name="Lezer",
+        user_email="lezer@example.nl",
+        comment="Een reactie.",
+        submit_date=timezone.now(),
+        parent_id=parent.pk if parent else 0,
+        **fields,
+    )
+
+
+def test_the_listing_counts_the_comments_each_article_page_shows(
+    client, make_article, django_assert_max_num_queries
+):
+    expected = {}
+    for number in range(10):
+        article = make_article()
+        for _ in range(number):
+            add_comment(article)
+        if number % 2:
+            # Held, removed and spam comments are not counted; a removed comment with a
+            # reply stays as a placeholder, which is not counted either.
+            add_comment(article, is_public=False)
+            add_comment(article, is_spam=True, is_removed=True)
+            removed = add_comment(article, is_removed=True)
+            add_comment(article, parent=removed)
+            expected[article.get_absolute_url()] = number + 1
+        else:
+            expected[article.get_absolute_url()] = number
+    with django_assert_max_num_queries(4):
+        html = client.get(reverse("articles:index")).content.decode()
+    listed = dict(re.findall(r'<a href="([^"#]+)#reacties">(\d+) reacties?</a>', html))
+    assert {url: int(count) for url, count in listed.items()} == expected
+    for url, count in expected.items():
+        page = client.get(url).content.decode()
+        shown = re.search(r'<span class="discussion__count">\((\d+)\)</span>', page).group(1)
+        assert int(shown) == count, url

@@ -61,27 +61,3 @@ def test_comment_change_page_shows_the_rendered_comment(admin_client_nl, seed_ar
         reverse("admin:comments_comment_change", args=[wilco.pk])
     ).content.decode()
     assert 'rel="nofollow ugc noopener">(Klik hier)</a>' in html
-
-
-def test_subscriptions_and_the_outbox_are_visible_in_the_admin(admin_client_nl, seed_article):
-    from comments.models import Subscription
-    from comments.subscriptions import request_subscription
-    from mail.models import OutgoingMail
-
-    request_subscription(email="lezer@example.nl", article=seed_article)
-    subscriptions = admin_client_nl.get(reverse("admin:comments_subscription_changelist"))
-    assert "lezer@example.nl" in subscriptions.content.decode()
-    outbox = admin_client_nl.get(reverse("admin:mail_outgoingmail_changelist"))
-    assert "lezer@example.nl" in outbox.content.decode()
-    mail = OutgoingMail.objects.get()
-    OutgoingMail.objects.filter(pk=mail.pk).update(status="failed", last_error="SMTP weg")
-    failed = admin_client_nl.get(
-        reverse("admin:mail_outgoingmail_changelist"), {"status": "failed"}
-    )
-    assert "SMTP weg" in failed.content.decode()
-    admin_client_nl.post(
-        reverse("admin:mail_outgoingmail_changelist"),
-        {"action": "retry_now", "_selected_action": [mail.pk]},
-    )
-    assert OutgoingMail.objects.get().status == "pending"
-    assert Subscription.objects.get().email == "lezer@example.nl"

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from comments.forms import FORM_TOKEN_SALT
 from comments.models import Comment
+from comments.rendering import render_comment_html
 from mail.models import OutgoingMail
 from tests.conftest import post_url
 from tests.mail_sink import text_of
@@ -35,6 +36,24 @@ def test_a_valid_comment_is_stored_and_the_reader_lands_on_it(client, seed_artic
     )
     assert comment.is_public
     assert "(6)" in html
+
+
+def test_the_text_is_sanitised_once_per_post(client, seed_article, comment_form, monkeypatch):
+    """The form renders the text to refuse one with nothing left; the stored comment keeps
+    that rendering instead of making it again."""
+    rendered = []
+
+    def counting_render(text):
+        rendered.append(text)
+        return render_comment_html(text)
+
+    for module in ("comments.forms", "comments.posting", "comments.models"):
+        monkeypatch.setattr(f"{module}.render_comment_html", counting_render)
+    text = "Eén keer <b>schoon</b>, zie https://example.nl"
+    data = comment_form(seed_article, comment=text, followup="on")
+    assert client.post(post_url(seed_article), data).status_code == 302
+    assert rendered == [text]
+    assert Comment.objects.latest("pk").comment_html == render_comment_html(text)
 
 
 def test_the_form_page_works_on_its_own(client, seed_article):

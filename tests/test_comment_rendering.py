@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from comments.rendering import is_blank_html, render_comment_html
+from tests.html_audit import assert_comment_html_is_inert
 
 REL = 'rel="nofollow ugc noopener"'
 
@@ -87,7 +88,9 @@ ATTRIBUTE = re.compile(r"""([^\s=]+)=(?:"([^"]*)"|'([^']*)')""")
 
 
 def assert_not_executable(html):
-    """Only allowed tags, only href and rel attributes, only http(s)/mailto links, no <!--."""
+    """Only allowed tags, only href and rel attributes, only http(s)/mailto links, no <!--;
+    and inert as a browser's parser reads it (tests/html_audit.py)."""
+    assert_comment_html_is_inert(html)
     assert "<!" not in html, html
     for closing, name, attributes in TAG.findall(html):
         assert name.lower() in ALLOWED_TAGS, html

@@ -9,11 +9,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from comments.models import Comment, Subscription
+from comments.models import ANONYMOUS_NAME, Comment, Subscription
 from mail.delivery import message_for
 from mail.models import OutgoingMail
 from newsletter.sending import queue_newsletter
-from tests.conftest import post_url
+from privacy.personal_data import Erasure, erase
 from tests.mail_sink import html_of, links_in, path_of, text_of
 from tests.test_languages import sentences
 
@@ -21,19 +21,6 @@ pytestmark = pytest.mark.django_db
 
 ENGLISH_READER = "reader@example.com"
 DUTCH_READER = "lezer@example.nl"
-
-
-@pytest.fixture
-def post(client, comment_form):
-    """Post a comment from the page in the given language; returns the new comment."""
-
-    def post(article, language="nl", **fields):
-        with translation.override(language):
-            response = client.post(post_url(article), comment_form(article, **fields))
-        assert response.status_code == 302, response.content.decode()[:3000]
-        return Comment.objects.latest("pk")
-
-    return post
 
 
 @pytest.fixture
@@ -87,6 +74,28 @@ def test_each_subscriber_hears_of_a_new_comment_in_their_own_language(
     assert "Een nieuwe gedachte." in text_of(english)  # the comment itself as written
     assert all(path_of(link).startswith("/en/") for link in links_in(english))
     assert not any(path_of(link).startswith("/en/") for link in links_in(dutch))
+
+
+def test_an_erased_commenter_is_named_in_each_subscriber_s_language(
+    seed_article, follow, post, smtp_sink, run_worker
+):
+    """The commenter erased their data before the notifications went out."""
+    follow(seed_article, ENGLISH_READER, "en")
+    follow(seed_article, DUTCH_READER, "nl")
+    post(seed_article, name="Kees", email="kees@example.nl", comment="Een nieuwe gedachte.")
+    erase("kees@example.nl", Erasure.ANONYMISE)
+    assert Comment.objects.latest("pk").user_name == ANONYMOUS_NAME
+    run_worker()
+    [english] = smtp_sink.to(ENGLISH_READER)
+    [dutch] = smtp_sink.to(DUTCH_READER)
+    for message, line in [
+        (english, "Anonymous reader wrote a new comment"),
+        (dutch, "Anonieme lezer schreef een nieuwe reactie"),
+    ]:
+        assert line in text_of(message)
+        assert line in html_of(message)
+        assert "Kees" not in text_of(message) and "Kees" not in html_of(message)
+    assert "Anonieme lezer" not in text_of(english) + html_of(english)
 
 
 def test_moderators_are_mailed_in_dutch_whatever_page_the_comment_came_from(
@@ -205,6 +214,7 @@ def one_mail_of_each_kind(seed_article):
     newsletter = Subscription.objects.create(
         email=DUTCH_READER, article=None, confirmed_at=timezone.now()
     )
+
     def mail(key, kind, **params):
         return OutgoingMail(key=key, kind=kind, to=DUTCH_READER, params=params)
 

@@ -165,9 +165,7 @@ def test_sending_the_same_article_twice_mails_nobody_twice(
     assert any("al naar de nieuwsbrief gestuurd" in m for m in messages), messages
     run_worker()
     assert len(smtp_sink.messages) == 2
-    keys = set(
-        OutgoingMail.objects.filter(kind="newsletter").values_list("key", flat=True)
-    )
+    keys = set(OutgoingMail.objects.filter(kind="newsletter").values_list("key", flat=True))
     assert keys == {
         f"newsletter:{article.pk}:{READER}",
         f"newsletter:{article.pk}:tweede@example.nl",

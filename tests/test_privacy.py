@@ -22,23 +22,13 @@ from comments.models import ANONYMOUS_NAME, Comment, Subscription
 from comments.reader_cookie import COOKIE_NAME
 from mail.models import OutgoingMail
 from privacy.tasks import forget_old_data
-from tests.conftest import post_url
+from tests.conftest import reveals, token_of
 from tests.mail_sink import html_of, path_of, text_of
 
 pytestmark = pytest.mark.django_db
 
 READER = "petra@example.nl"
 OTHER = "bas@example.nl"
-
-
-@pytest.fixture
-def post(client, comment_form):
-    def post(article, **fields):
-        response = client.post(post_url(article), comment_form(article, **fields))
-        assert response.status_code == 302, response.content.decode()[:3000]
-        return Comment.objects.latest("pk")
-
-    return post
 
 
 def ask_for_data(client, email):
@@ -267,6 +257,16 @@ def test_a_get_on_the_link_changes_nothing(client, reader_data, smtp_sink, run_w
         assert client.get(link).status_code == 200
     assert Comment.objects.filter(user_email__iexact=READER).count() == 2
     assert Subscription.objects.filter(email=READER).exists()
+
+
+def test_the_link_in_the_data_mail_reveals_no_address(client, smtp_sink, run_worker):
+    """Anyone who sees the link (a forwarded mail, a proxy's log) cannot read the address."""
+    ask_for_data(client, READER)
+    run_worker()
+    token = token_of(data_link(smtp_sink, READER))
+    assert not reveals(token, email=READER)
+    assert reveals(data_token(READER), email=READER)  # as a link made the old way did
+    assert client.get(reverse("privacy:data", args=[token])).context["email"] == READER
 
 
 def test_at_most_one_data_mail_an_hour(client, smtp_sink, run_worker):
