@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET, require_safe
 
 from articles.models import Article
 from articles.page_cache import cache_page_for_anonymous_readers
+from articles.site_urls import absolute_url
 
 
 @require_safe
@@ -33,7 +34,7 @@ def article_detail(request, year, month, day, slug):
         {
             "article": article,
             "is_preview": not article.is_published,
-            "canonical_url": settings.SITE_URL + article.get_absolute_url(),
+            "canonical_url": absolute_url(article.get_absolute_url()),
         },
     )
 

@@ -184,11 +184,11 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
 
 # The articles' admin (articles/) shows each article's number of visible comments.
-ArticleAdmin = type(admin.site.get_model_admin(Article))
+RegisteredArticleAdmin = type(admin.site.get_model_admin(Article))
 
 
-class ArticleWithCommentsAdmin(ArticleAdmin):
-    list_display = [*ArticleAdmin.list_display, "comment_count"]
+class ArticleWithCommentsAdmin(RegisteredArticleAdmin):
+    list_display = [*RegisteredArticleAdmin.list_display, "comment_count"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(comment_count=visible_comment_count())

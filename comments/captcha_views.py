@@ -18,7 +18,7 @@ def refresh_rate(group, request):
     return settings.CAPTCHA_REFRESH_RATE
 
 
-def limited_per_address(group):
+def captcha_rate_limited(group):
     def decorate(view):
         @ratelimit(group=group, key="ip", rate=refresh_rate, method=ALL, block=False)
         @wraps(view)
@@ -32,5 +32,5 @@ def limited_per_address(group):
     return decorate
 
 
-rate_limited_captcha_refresh = limited_per_address("captcha:refresh")(captcha_refresh)
-rate_limited_captcha_audio = limited_per_address("captcha:audio")(captcha_audio)
+rate_limited_captcha_refresh = captcha_rate_limited("captcha:refresh")(captcha_refresh)
+rate_limited_captcha_audio = captcha_rate_limited("captcha:audio")(captcha_audio)

@@ -17,7 +17,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from articles.models import Article
-from comments.links import absolute_url
+from articles.site_urls import absolute_url
 from comments.models import Comment
 from comments.rendering import removed_comment_html
 

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from comments.models import Comment, Subscription
-from comments.rendering import is_blank_html, render_comment_html
+from comments.rendering import is_blank_html, render_comment
 
 FORM_TOKEN_SALT = "comments.form-token"  # noqa: S105 - a salt, not a secret
 
@@ -123,7 +123,7 @@ class CommentForm(forms.Form):
         self.article = article
         self.token = None
         self.parent_comment = None
-        self.comment_html = None
+        self.rendered = None
         super().__init__(*args, **kwargs)
         self.fields["name"].error_messages["required"] = _("Fill in your name.")
         self.fields["email"].error_messages["required"] = _("Fill in your e-mail address.")
@@ -144,8 +144,8 @@ class CommentForm(forms.Form):
         if "\x00" in text:
             raise ValidationError(_("Your comment contains characters that are not allowed."))
         # Rendered once here and carried to the stored comment (see post_comment).
-        self.comment_html = render_comment_html(text)
-        if is_blank_html(self.comment_html):
+        self.rendered = render_comment(text)
+        if is_blank_html(self.rendered.html):
             raise ValidationError(_("Your comment has no text left after removing markup."))
         return text
 

@@ -19,6 +19,9 @@ from django.core import signing
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
+from articles.site_urls import absolute_url
+from comments.models import Subscription
+
 
 @dataclass(frozen=True)
 class LinkPurpose:
@@ -43,11 +46,6 @@ class InvalidLink(Exception):
 
 class SubscriptionGone(InvalidLink):
     """A genuine link whose subscription no longer exists (erased, or past its retention)."""
-
-
-def absolute_url(path):
-    """The site's address for a path: for links that leave the request (mails, feeds)."""
-    return settings.SITE_URL + path
 
 
 def _fernet(purpose):
@@ -102,6 +100,24 @@ def _read_signed(purpose, token):
 def link(viewname, purpose, payload):
     """The absolute address of `viewname` with a token carrying `payload`."""
     return absolute_url(reverse(viewname, args=[make_token(purpose, payload)]))
+
+
+def subscription_link(viewname, purpose, subscription):
+    """The address of a page for one subscription (its confirmation, its unsubscribe)."""
+    return link(viewname, purpose, {"s": subscription.pk, "e": subscription.email})
+
+
+def subscription_from_token(purpose, token):
+    """The subscription a link is for; InvalidLink, or SubscriptionGone once it is deleted."""
+    payload = read_token(purpose, token)
+    subscription = (
+        Subscription.objects.select_related("article")
+        .filter(pk=payload.get("s"), email=payload.get("e"))
+        .first()
+    )
+    if subscription is None:
+        raise SubscriptionGone()
+    return subscription
 
 
 def email_from_token(purpose, token):

@@ -7,10 +7,11 @@ in the mail's language, from the ids the outbox row holds.
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from comments.links import absolute_url
+from articles.site_urls import absolute_url
 from comments.models import Comment, Subscription
+from comments.notifications import MODERATION_KIND, NOTIFICATION_KIND
 from comments.rendering import plain_text
-from comments.subscriptions import confirm_url, manage_url, unsubscribe_url
+from comments.subscriptions import CONFIRMATION_KIND, confirm_url, manage_url, unsubscribe_url
 from mail.messages import compose, list_headers, site_hostname
 from mail.registry import MailKind
 
@@ -29,13 +30,6 @@ def load_comments_and_subscriptions(mails):
         mail.subscription = subscriptions.get(mail.params.get("subscription"))
 
 
-def _loaded(mail):
-    """The mail with its comment and subscription (loaded alone when not sent in a batch)."""
-    if not hasattr(mail, "subscription"):
-        load_comments_and_subscriptions([mail])
-    return mail
-
-
 def subscription_unwanted(subscription):
     """Why mail for this subscription should no longer go out, or ''."""
     if subscription is None or not subscription.is_confirmed:
@@ -46,7 +40,7 @@ def subscription_unwanted(subscription):
 
 
 def _notification_unwanted(mail):
-    comment = _loaded(mail).comment
+    comment = mail.comment
     if comment is None or not comment.is_visible:
         return "The comment is no longer public."
     return subscription_unwanted(mail.subscription)
@@ -58,7 +52,7 @@ def article_thread_id(article):
 
 
 def build_notification(mail):
-    comment, subscription = _loaded(mail).comment, mail.subscription
+    comment, subscription = mail.comment, mail.subscription
     article = subscription.article
     stop_url = unsubscribe_url(subscription)
     context = {
@@ -78,26 +72,26 @@ def build_notification(mail):
     return compose(mail, "discussion/email/notification", context, headers)
 
 
-def _confirmation_unwanted(mail):
-    if _loaded(mail).subscription is None:
+def _subscription_gone(mail):
+    if mail.subscription is None:
         return "The subscription no longer exists."
     return ""
 
 
-def build_confirmation(mail):
-    subscription = _loaded(mail).subscription
+def build_subscription_confirmation(mail):
+    subscription = mail.subscription
     context = {"article": subscription.article, "confirm_url": confirm_url(subscription)}
     return compose(mail, "discussion/email/confirmation", context)
 
 
 def _moderation_unwanted(mail):
-    if _loaded(mail).comment is None:
+    if mail.comment is None:
         return "The comment no longer exists."
     return ""
 
 
 def build_moderation_notice(mail):
-    comment = _loaded(mail).comment
+    comment = mail.comment
     context = {
         "comment": comment,
         "article": comment.content_object,
@@ -107,21 +101,21 @@ def build_moderation_notice(mail):
 
 
 NOTIFICATION = MailKind(
-    name="notification",
+    name=NOTIFICATION_KIND,
     label=_("new comment notification"),
     build=build_notification,
     reason_not_to_send=_notification_unwanted,
     load=load_comments_and_subscriptions,
 )
 CONFIRMATION = MailKind(
-    name="confirmation",
+    name=CONFIRMATION_KIND,
     label=_("subscription confirmation"),
-    build=build_confirmation,
-    reason_not_to_send=_confirmation_unwanted,
+    build=build_subscription_confirmation,
+    reason_not_to_send=_subscription_gone,
     load=load_comments_and_subscriptions,
 )
 MODERATION = MailKind(
-    name="moderation",
+    name=MODERATION_KIND,
     label=_("moderator notice"),
     build=build_moderation_notice,
     reason_not_to_send=_moderation_unwanted,

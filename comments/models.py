@@ -7,20 +7,29 @@ from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
-from comments.rendering import render_comment_html
+from comments.rendering import render_comment
 
 # The name an erased commenter's comments keep (privacy.personal_data.erase); shown translated.
 ANONYMOUS_NAME = "Anonieme lezer"
 
 
-def display_name(user_name):
-    """A commenter's name as readers see it: the anonymous one in the page's language."""
-    if user_name == ANONYMOUS_NAME:
-        return _("Anonymous reader")
-    return user_name
-
-
 class CommentQuerySet(models.QuerySet):
+    def on_articles(self):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(Article), site_id=settings.SITE_ID
+        )
+
+    def count_per_article(self, articles):
+        """{article id: number of these comments} for the given articles, in one query."""
+        counts = (
+            self.on_articles()
+            .filter(object_pk__in=[str(article.pk) for article in articles])
+            .order_by()
+            .values_list("object_pk")
+            .annotate(count=Count("pk"))
+        )
+        return {int(object_pk): count for object_pk, count in counts}
+
     def for_article(self, article):
         return self.filter(
             content_type=ContentType.objects.get_for_model(article),
@@ -54,8 +63,8 @@ class CommentQuerySet(models.QuerySet):
 class Comment(XtdComment):
     """A reader's reaction to an article, threaded by django-comments-xtd.
 
-    `comment` keeps exactly what the reader typed; `comment_html` is its
-    sanitised rendering, made once on save.
+    `comment` keeps exactly what the reader typed; `comment_html` is its sanitised
+    rendering, made once per text (comments/rendering.py).
     """
 
     class Status(models.TextChoices):
@@ -99,22 +108,34 @@ class Comment(XtdComment):
         ordering = ["thread_id", "order"]
         permissions = [("view_ip_address", _("Can see commenters' IP addresses"))]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The text `comment_html` was rendered from, when both were loaded or given together
-        # (a deferred field is absent from __dict__ and is not read here).
-        loaded = self.__dict__
-        self._rendered_text = loaded.get("comment") if loaded.get("comment_html") else None
+    # The text that `comment_html` was rendered from: set when both are loaded from the
+    # database or given together by set_text(); any other text is rendered on save.
+    _rendered_text = None
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        comment = super().from_db(db, field_names, values)
+        if "comment" in comment.__dict__ and "comment_html" in comment.__dict__:
+            comment._rendered_text = comment.comment
+        return comment
 
     def save(self, *args, **kwargs):
-        if self.comment != self._rendered_text:
-            self.comment_html = render_comment_html(self.comment)
-            self._rendered_text = self.comment
+        text = self.__dict__.get("comment")  # a deferred text has not changed
+        if text is not None and text != self._rendered_text:
+            self.set_text(render_comment(text))
         super().save(*args, **kwargs)
+
+    def set_text(self, rendered):
+        """The reader's text and its sanitised HTML, as render_comment() made them."""
+        self.comment, self.comment_html = rendered.text, rendered.html
+        self._rendered_text = rendered.text
 
     @property
     def display_name(self):
-        return display_name(self.user_name)
+        """The name as readers see it: the anonymous one in the page's language."""
+        if self.user_name == ANONYMOUS_NAME:
+            return _("Anonymous reader")
+        return self.user_name
 
     @property
     def status(self):
@@ -138,10 +159,8 @@ def visible_comment_count():
     """A subquery counting an article's visible comments, for annotating Article querysets."""
     counts = (
         Comment.objects.visible()
-        .filter(
-            content_type=ContentType.objects.get_for_model(Article),
-            object_pk=Cast(OuterRef("pk"), models.CharField()),
-        )
+        .on_articles()
+        .filter(object_pk=Cast(OuterRef("pk"), models.CharField()))
         .order_by()
         .values("object_pk")
         .annotate(count=Count("pk"))
@@ -177,6 +196,13 @@ class Subscription(models.Model):
         ALL = "all", _("all new comments on the article")
         REPLIES = "replies", _("only replies to my comments")
         NONE = "none", _("nothing")
+
+    class Status(models.TextChoices):
+        """Not a field: what confirmed_at and scope together say."""
+
+        UNCONFIRMED = "unconfirmed", _("not confirmed")
+        UNSUBSCRIBED = "unsubscribed", _("unsubscribed")
+        CONFIRMED = "confirmed", _("confirmed")
 
     email = models.EmailField(_("e-mail address"), max_length=254)
     article = models.ForeignKey(
@@ -237,9 +263,9 @@ class Subscription(models.Model):
         return self.is_confirmed and self.scope != self.Scope.NONE
 
     @property
-    def status_label(self):
+    def status(self):
         if not self.is_confirmed:
-            return _("not confirmed")
+            return self.Status.UNCONFIRMED
         if self.scope == self.Scope.NONE:
-            return _("unsubscribed")
-        return _("confirmed")
+            return self.Status.UNSUBSCRIBED
+        return self.Status.CONFIRMED

@@ -8,6 +8,10 @@ from comments.models import Comment, Subscription, normalise_email
 from mail.models import OutgoingMail
 from mail.outbox import fan_out, queue_mail
 
+# The kinds of mail these queue (registered in comments/mails.py).
+NOTIFICATION_KIND = "notification"
+MODERATION_KIND = "moderation"
+
 
 def queue_comment_notifications(comment_id):
     """Queue one notification per subscriber in scope; safe to run again after a crash.
@@ -33,7 +37,7 @@ def queue_comment_notifications(comment_id):
     queued = fan_out(
         OutgoingMail(
             key=f"notification:{comment.pk}:{email}",
-            kind="notification",
+            kind=NOTIFICATION_KIND,
             to=email,
             language=language,
             params={"comment": comment.pk, "subscription": subscription_id},
@@ -48,7 +52,7 @@ def notify_moderators(comment):
     for address in settings.COMMENTS_MODERATOR_EMAILS:
         queue_mail(
             key=f"moderation:{comment.pk}:{address.lower()}",
-            kind="moderation",
+            kind=MODERATION_KIND,
             to=address,
             # Moderators work in the site's own language, whichever page the comment came from.
             language=settings.LANGUAGE_CODE,

@@ -11,7 +11,7 @@ from django_comments_xtd.models import XtdComment
 
 from comments.models import Comment
 from comments.notifications import notify_moderators
-from comments.rendering import count_links, render_comment_html
+from comments.rendering import count_links, render_comment
 from comments.subscriptions import request_subscription
 from comments.tasks import notify_subscribers
 
@@ -74,23 +74,23 @@ def post_comment(
     text,
     followup,
     submission_key,
-    text_html=None,
+    rendered=None,
     user=None,
     ip_address=None,
 ):
     """Store a comment once per submission key, threaded under its parent.
 
-    `text_html` is the text's sanitised rendering when the caller made it already (the
-    form does, to refuse a text with nothing left). Returns the existing comment when
-    the same form was sent before.
+    `rendered` is the text's rendering when the caller made it already (the form does,
+    to refuse a text with nothing left). Returns the existing comment when the same form
+    was sent before.
     """
     existing = Comment.objects.filter(submission_key=submission_key).first()
     if existing is not None:
         return PostedComment(existing, created=False)
 
     parent = deepest_allowed_parent(parent)
-    if text_html is None:
-        text_html = render_comment_html(text)
+    if rendered is None or rendered.text != text:
+        rendered = render_comment(text)
     comment = Comment(
         content_type=ContentType.objects.get_for_model(article),
         object_pk=str(article.pk),
@@ -99,16 +99,15 @@ def post_comment(
         user_name=name,
         user_email=email,
         user_url=url,
-        comment=text,
-        comment_html=text_html,
         submit_date=timezone.now(),
         ip_address=ip_address,
-        is_public=not needs_moderation(text=text, text_html=text_html, name=name, url=url),
+        is_public=not needs_moderation(text=text, text_html=rendered.html, name=name, url=url),
         followup=followup,
         parent_id=parent.pk if parent else 0,
         badge=badge_for(user, article),
         submission_key=submission_key,
     )
+    comment.set_text(rendered)
     try:
         with transaction.atomic():
             if parent is not None:

@@ -1,11 +1,14 @@
 """Turn what a commenter typed into the sanitised HTML stored with the comment.
 
-Runs once, when a comment is saved (and again by `manage.py rerender_comments`
-after the allow-list changes); page views only output the stored result.
+Runs once per post: the form renders the text (to refuse one with nothing left) and
+that result is stored with the comment; `Comment.save()` renders again only a text that
+changed (an edit in the admin), and `manage.py rerender_comments` after the allow-list
+changes. Page views only output the stored result.
 """
 
 import html
 import re
+from dataclasses import dataclass
 from functools import partial
 
 import bleach
@@ -50,6 +53,18 @@ def _paragraphs(text):
 def render_comment_html(text: str) -> str:
     """Paragraphs and line breaks, a few inline tags, and safe, rel-marked links."""
     return _cleaner.clean(_paragraphs(text))
+
+
+@dataclass(frozen=True)
+class RenderedComment:
+    """A reader's text with its sanitised HTML; made by render_comment() only."""
+
+    text: str
+    html: str
+
+
+def render_comment(text: str) -> RenderedComment:
+    return RenderedComment(text, render_comment_html(text))
 
 
 def is_blank_html(comment_html: str) -> bool:

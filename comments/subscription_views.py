@@ -4,44 +4,24 @@ A GET only shows a page; every change is a POST from its button. The one-click
 unsubscribe accepts a bare POST (RFC 8058) without cookie or CSRF token.
 """
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-from django_ratelimit import ALL
-from django_ratelimit.decorators import ratelimit
 
 from articles.models import Article
 from comments import links
 from comments.forms import EmailCaptchaForm, ScopeForm
-from comments.links import InvalidLink, SubscriptionGone
+from comments.link_pages import act_on_link, invalid_link, link_rate_limited
+from comments.links import InvalidLink, subscription_from_token
 from comments.subscriptions import (
     confirm_subscription,
     manage_url,
     manageable_subscriptions,
     request_subscription,
     set_choices,
-    subscription_from_token,
     unsubscribe,
 )
-
-
-def link_rate(group, request):
-    return settings.SUBSCRIPTION_LINK_RATE
-
-
-def limited_per_address(group, method=ALL):
-    """Counts requests against SUBSCRIPTION_LINK_RATE per address; sets request.limited."""
-    return ratelimit(group=group, key="ip", rate=link_rate, method=method, block=False)
-
-
-def invalid_link(request, error, template="discussion/subscription/link_invalid.html"):
-    return render(request, template, {"expired": error.expired}, status=400)
-
-
-def slow_down(request):
-    return render(request, "discussion/subscription/slow_down.html", status=429)
 
 
 @never_cache
@@ -57,34 +37,6 @@ def follow(request, article_id):
     )
 
 
-def act_on_link(request, token, *, load, act, template, context=None, gone_template=None):
-    """A page behind a mail link: GET shows it, POST does `act`.
-
-    `load` turns the token into a subscription or raises InvalidLink; `context`
-    adds to the page's context given that subscription. Only links that do not
-    work are refused when the address is over its limit (`request.limited`): a valid
-    one-click unsubscribe must always succeed, also when a large mail provider sends
-    many from one address after a newsletter.
-    """
-    try:
-        subscription = load(token)
-    except SubscriptionGone:
-        if gone_template is None:
-            return invalid_link(request, InvalidLink())
-        # Nothing is stored for the link any more, so no mail will come: say so.
-        return render(request, gone_template)
-    except InvalidLink as error:
-        if request.limited:
-            return slow_down(request)
-        return invalid_link(request, error)
-    done = False
-    if request.method == "POST":
-        act(subscription)
-        done = True
-    extra = context(subscription) if context else {}
-    return render(request, template, {"subscription": subscription, "done": done, **extra})
-
-
 def _discussion_only(purpose):
     def load(token):
         subscription = subscription_from_token(purpose, token)
@@ -97,7 +49,7 @@ def _discussion_only(purpose):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-@limited_per_address("subscriptions:confirm")
+@link_rate_limited("subscriptions:confirm")
 def confirm(request, token):
     return act_on_link(
         request,
@@ -132,7 +84,7 @@ def manage(request, token):
 @csrf_exempt  # RFC 8058 one-click: mail programs POST without cookies or tokens.
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-@limited_per_address("subscriptions:unsubscribe")
+@link_rate_limited("subscriptions:unsubscribe")
 def unsubscribe_view(request, token):
     return act_on_link(
         request,

@@ -16,38 +16,16 @@ from comments.models import Subscription, normalise_email
 from mail.outbox import queue_mail, reader_language
 
 CONFIRMATION_MAIL_INTERVAL = datetime.timedelta(hours=1)
-
-
-def subscription_token(subscription, purpose):
-    return links.make_token(purpose, {"s": subscription.pk, "e": subscription.email})
-
-
-def subscription_from_token(purpose, token):
-    """The subscription a link is for; InvalidLink, or SubscriptionGone once it is deleted."""
-    payload = links.read_token(purpose, token)
-    subscription = (
-        Subscription.objects.select_related("article")
-        .filter(pk=payload.get("s"), email=payload.get("e"))
-        .first()
-    )
-    if subscription is None:
-        raise links.SubscriptionGone()
-    return subscription
+CONFIRMATION_KIND = "confirmation"  # the kind of mail (comments/mails.py)
 
 
 def confirm_url(subscription):
-    return links.link(
-        "comments:subscription-confirm",
-        links.CONFIRM,
-        {"s": subscription.pk, "e": subscription.email},
-    )
+    return links.subscription_link("comments:subscription-confirm", links.CONFIRM, subscription)
 
 
 def unsubscribe_url(subscription):
-    return links.link(
-        "comments:subscription-unsubscribe",
-        links.UNSUBSCRIBE,
-        {"s": subscription.pk, "e": subscription.email},
+    return links.subscription_link(
+        "comments:subscription-unsubscribe", links.UNSUBSCRIBE, subscription
     )
 
 
@@ -56,7 +34,7 @@ def manage_url(email):
 
 
 def request_subscription(
-    *, email, article, scope=Subscription.Scope.ALL, confirmation_kind="confirmation"
+    *, email, article, scope=Subscription.Scope.ALL, confirmation_kind=CONFIRMATION_KIND
 ):
     """Ask an address to confirm that it wants to follow an article (or, without one, the
     newsletter, whose confirmation mail is a kind of its own).

@@ -6,7 +6,8 @@ from comments.models import Comment
 from comments.notifications import queue_comment_notifications
 from mail.tasks import deliver_outbox
 
-# Queued by earlier versions under this module's name; kept so those rows still run.
+# deliver_outbox was queued as comments.tasks.deliver_outbox by earlier versions; the
+# import keeps those rows running. Kept for one release.
 __all__ = ["deliver_outbox", "notify_subscribers"]
 
 

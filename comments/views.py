@@ -22,6 +22,10 @@ def _render_form(request, article, form, *, status=200, notice=None):
 
 
 def post_rate(group, request):
+    """COMMENTS_POST_RATE for a comment sent; a new captcha code (without JavaScript the
+    form is posted back for one) is not counted, so no reader is refused for asking."""
+    if REFRESH_CAPTCHA in request.POST:
+        return None
     return settings.COMMENTS_POST_RATE
 
 
@@ -65,7 +69,7 @@ def comment_form(request, article_id):
         email=data["email"],
         url=data["url"],
         text=data["comment"],
-        text_html=form.comment_html,
+        rendered=form.rendered,
         followup=data["followup"],
         submission_key=form.token["k"],
         user=request.user,

@@ -50,15 +50,23 @@ def claim_due_mail(limit, due_by):
 
 
 def _load_batch(mails):
-    """Let each kind fetch what its mails need at once; None for mails of an unknown kind."""
+    """Let each kind fetch what its mails need at once; {mail id: error} where it failed."""
+    failed = {}
     by_kind = sorted(mails, key=lambda mail: mail.kind)
     for name, group in groupby(by_kind, key=lambda mail: mail.kind):
+        group = list(group)
         try:
             kind = kind_named(name)
         except LookupError:
+            continue  # each of them waits, when it is written
+        if kind.load is None:
             continue
-        if kind.load is not None:
-            kind.load(list(group))
+        try:
+            kind.load(group)
+        except Exception as error:
+            logger.exception("Mails of kind %s could not be loaded", name)
+            failed.update({mail.pk: error for mail in group})
+    return failed
 
 
 def _mark_sent(mail):
@@ -106,8 +114,15 @@ def _open(smtp):
 
 
 def message_for(mail):
-    """(message, reason not to send): the mail written in its language, or why it is not."""
+    """(message, reason not to send) for one mail on its own, loading what it needs."""
     kind = kind_named(mail.kind)
+    if kind.load is not None:
+        kind.load([mail])
+    return _write(kind, mail)
+
+
+def _write(kind, mail):
+    """(message, reason not to send): the mail written in its language, or why it is not."""
     with translation.override(mail.language or settings.LANGUAGE_CODE):
         reason = kind.reason_not_to_send(mail)
         if reason:
@@ -120,7 +135,7 @@ def send_due_mail(batch_size=100):
     sent = 0
     started = timezone.now()  # a mail that fails now waits for a later run
     while mails := claim_due_mail(batch_size, due_by=started):
-        _load_batch(mails)
+        not_loaded = _load_batch(mails)
         smtp = get_connection()
         unreachable = _open(smtp)
         for index, mail in enumerate(mails):
@@ -130,7 +145,9 @@ def send_due_mail(batch_size=100):
                     _mark_failed_attempt(waiting, unreachable)
                 break
             try:
-                message, reason = message_for(mail)
+                if mail.pk in not_loaded:
+                    raise not_loaded[mail.pk]
+                message, reason = _write(kind_named(mail.kind), mail)
             except Exception as error:
                 # An unknown kind (an app not installed here yet) or a mail that cannot be
                 # written waits for a retry; it never holds up the rest of the outbox.

@@ -16,13 +16,13 @@ from newsletter import sending
 from newsletter.export import subscriptions_csv
 from newsletter.subscribers import subscribers
 
-ArticleAdmin = type(admin.site.get_model_admin(Article))
-SubscriptionAdmin = type(admin.site.get_model_admin(Subscription))
+RegisteredArticleAdmin = type(admin.site.get_model_admin(Article))
+RegisteredSubscriptionAdmin = type(admin.site.get_model_admin(Subscription))
 
 
-class ArticleWithNewsletterAdmin(ArticleAdmin):
-    list_display = [*ArticleAdmin.list_display, "newsletter"]
-    actions = [*(ArticleAdmin.actions or []), "send_to_newsletter"]
+class ArticleWithNewsletterAdmin(RegisteredArticleAdmin):
+    list_display = [*RegisteredArticleAdmin.list_display, "newsletter"]
+    actions = [*(RegisteredArticleAdmin.actions or []), "send_to_newsletter"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("newsletter_send")
@@ -76,8 +76,8 @@ class ArticleWithNewsletterAdmin(ArticleAdmin):
         return None
 
 
-class SubscriptionWithExportAdmin(SubscriptionAdmin):
-    actions = [*(SubscriptionAdmin.actions or []), "export_csv"]
+class SubscriptionWithExportAdmin(RegisteredSubscriptionAdmin):
+    actions = [*(RegisteredSubscriptionAdmin.actions or []), "export_csv"]
 
     @admin.action(description=_("Export selected subscriptions as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):

@@ -43,7 +43,7 @@ def subscriptions_csv(subscriptions):
                 subscription.email,
                 subscription.article.title if subscription.article else _("Newsletter"),
                 subscription.get_scope_display(),
-                subscription.status_label,
+                subscription.status.label,
                 subscription.language,
                 subscription.confirmed_at.isoformat() if subscription.confirmed_at else "",
                 subscription.created_at.isoformat(),

@@ -4,16 +4,21 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
-from comments.links import absolute_url
+from articles.site_urls import absolute_url
 from comments.mails import subscription_unwanted
 from comments.models import Subscription
 from comments.subscriptions import manage_url
 from mail.messages import compose, list_headers
 from mail.registry import MailKind
-from newsletter.subscribers import confirm_url, unsubscribe_url
+from newsletter.sending import NEWSLETTER_KIND
+from newsletter.subscribers import (
+    CONFIRMATION_KIND,
+    newsletter_confirm_url,
+    newsletter_unsubscribe_url,
+)
 
 
-def _load(mails):
+def load_subscriptions_and_articles(mails):
     """Each mail's subscription and article, in two queries for the whole batch."""
     subscriptions = Subscription.objects.in_bulk(
         {mail.params.get("subscription") for mail in mails} - {None}
@@ -24,14 +29,7 @@ def _load(mails):
         mail.article = articles.get(mail.params.get("article"))
 
 
-def _loaded(mail):
-    if not hasattr(mail, "subscription"):
-        _load([mail])
-    return mail
-
-
 def _newsletter_unwanted(mail):
-    _loaded(mail)
     reason = subscription_unwanted(mail.subscription)
     if reason:
         return reason
@@ -41,9 +39,8 @@ def _newsletter_unwanted(mail):
 
 
 def build_newsletter(mail):
-    _loaded(mail)
     article, subscription = mail.article, mail.subscription
-    stop_url = unsubscribe_url(subscription)
+    stop_url = newsletter_unsubscribe_url(subscription)
     context = {
         "article": article,
         "article_url": absolute_url(article.get_absolute_url()),
@@ -59,28 +56,28 @@ def build_newsletter(mail):
     return compose(mail, "newsletter/email/newsletter", context, headers)
 
 
-def _confirmation_unwanted(mail):
-    if _loaded(mail).subscription is None:
+def _sign_up_gone(mail):
+    if mail.subscription is None:
         return "The subscription no longer exists."
     return ""
 
 
-def build_confirmation(mail):
-    context = {"confirm_url": confirm_url(_loaded(mail).subscription)}
+def build_newsletter_confirmation(mail):
+    context = {"confirm_url": newsletter_confirm_url(mail.subscription)}
     return compose(mail, "newsletter/email/confirmation", context)
 
 
 NEWSLETTER = MailKind(
-    name="newsletter",
+    name=NEWSLETTER_KIND,
     label=_("newsletter"),
     build=build_newsletter,
     reason_not_to_send=_newsletter_unwanted,
-    load=_load,
+    load=load_subscriptions_and_articles,
 )
 NEWSLETTER_CONFIRMATION = MailKind(
-    name="newsletter_confirmation",
+    name=CONFIRMATION_KIND,
     label=_("newsletter confirmation"),
-    build=build_confirmation,
-    reason_not_to_send=_confirmation_unwanted,
-    load=_load,
+    build=build_newsletter_confirmation,
+    reason_not_to_send=_sign_up_gone,
+    load=load_subscriptions_and_articles,
 )

@@ -17,6 +17,8 @@ from mail.outbox import fan_out
 from newsletter.models import NewsletterSend
 from newsletter.subscribers import subscribers
 
+NEWSLETTER_KIND = "newsletter"  # the kind of mail (newsletter/mails.py)
+
 
 def newsletter_key_prefix(article_id):
     return f"newsletter:{article_id}:"
@@ -34,7 +36,7 @@ def queue_newsletter(article_id):
     return fan_out(
         OutgoingMail(
             key=f"{newsletter_key_prefix(article.pk)}{email}",
-            kind="newsletter",
+            kind=NEWSLETTER_KIND,
             to=email,
             language=language,
             params={"article": article.pk, "subscription": subscription_id},
@@ -58,7 +60,7 @@ def record_queued_send(article_id):
     """Mark the send done, with every mail the article has in the outbox: counted, not
     added up, because a resumed send queues only the addresses still missing."""
     recipients = OutgoingMail.objects.filter(
-        kind="newsletter", key__startswith=newsletter_key_prefix(article_id)
+        kind=NEWSLETTER_KIND, key__startswith=newsletter_key_prefix(article_id)
     ).count()
     NewsletterSend.objects.filter(article_id=article_id).update(
         queued_at=timezone.now(), recipients=recipients

@@ -2,9 +2,11 @@
 double opt-in (at most one confirmation mail an hour) and links, with pages of its own."""
 
 from comments import links
-from comments.links import InvalidLink
+from comments.links import InvalidLink, subscription_from_token
 from comments.models import Subscription
-from comments.subscriptions import request_subscription, subscription_from_token
+from comments.subscriptions import request_subscription
+
+CONFIRMATION_KIND = "newsletter_confirmation"  # the kind of mail (newsletter/mails.py)
 
 
 def subscribers():
@@ -14,21 +16,15 @@ def subscribers():
 
 def request_newsletter(email):
     """Ask an address to confirm the newsletter; one confirmation mail an hour at most."""
-    return request_subscription(
-        email=email, article=None, confirmation_kind="newsletter_confirmation"
-    )
+    return request_subscription(email=email, article=None, confirmation_kind=CONFIRMATION_KIND)
 
 
-def _payload(subscription):
-    return {"s": subscription.pk, "e": subscription.email}
+def newsletter_confirm_url(subscription):
+    return links.subscription_link("newsletter:confirm", links.CONFIRM, subscription)
 
 
-def confirm_url(subscription):
-    return links.link("newsletter:confirm", links.CONFIRM, _payload(subscription))
-
-
-def unsubscribe_url(subscription):
-    return links.link("newsletter:unsubscribe", links.UNSUBSCRIBE, _payload(subscription))
+def newsletter_unsubscribe_url(subscription):
+    return links.subscription_link("newsletter:unsubscribe", links.UNSUBSCRIBE, subscription)
 
 
 def _newsletter_only(purpose, token):

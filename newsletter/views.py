@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from comments.forms import EmailCaptchaForm
-from comments.subscription_views import act_on_link, limited_per_address
+from comments.link_pages import act_on_link, link_rate_limited
 from comments.subscriptions import confirm_subscription, manage_url, unsubscribe
 from newsletter.subscribers import (
     request_newsletter,
@@ -31,7 +31,7 @@ def signup(request):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-@limited_per_address("subscriptions:confirm")
+@link_rate_limited("subscriptions:confirm")
 def confirm(request, token):
     return act_on_link(
         request,
@@ -46,7 +46,7 @@ def confirm(request, token):
 @csrf_exempt  # RFC 8058 one-click: mail programs POST without cookies or tokens.
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-@limited_per_address("subscriptions:unsubscribe")
+@link_rate_limited("subscriptions:unsubscribe")
 def unsubscribe_view(request, token):
     return act_on_link(
         request,

@@ -10,10 +10,9 @@ class PrivacyConfig(AppConfig):
     def ready(self):
         from mail.registry import on_worker_start, register_kind, rename_task
         from privacy import mails
-        from privacy.tasks import forget_old_data, start_daily_clean_up
+        from privacy.tasks import LEGACY_PATHS, forget_old_data, start_daily_clean_up
 
         register_kind(mails.DATA_REQUEST)
         on_worker_start(start_daily_clean_up)
-        # The daily task's paths before privacy was an app of its own.
-        rename_task("comments.tasks.forget_old_data", forget_old_data)
-        rename_task("comments.tasks.erase_old_ip_addresses", forget_old_data)
+        for old_path in LEGACY_PATHS:
+            rename_task(old_path, forget_old_data)

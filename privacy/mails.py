@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mail.messages import compose
 from mail.registry import MailKind
-from privacy.personal_data import data_url
+from privacy.personal_data import DATA_REQUEST_KIND, data_url
 
 
 def build_data_request(mail):
@@ -12,5 +12,5 @@ def build_data_request(mail):
 
 
 DATA_REQUEST = MailKind(
-    name="data_export", label=_("personal data request"), build=build_data_request
+    name=DATA_REQUEST_KIND, label=_("personal data request"), build=build_data_request
 )

@@ -12,12 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.page_cache import invalidate_pages
+from articles.site_urls import absolute_url
 from comments import links
 from comments.models import ANONYMOUS_NAME, Comment, Subscription, normalise_email
 from mail.models import OutgoingMail
 from mail.outbox import queue_mail, reader_language
 
 DATA_MAIL_INTERVAL = datetime.timedelta(hours=1)
+DATA_REQUEST_KIND = "data_export"  # the kind of mail (privacy/mails.py)
 
 
 class Erasure:
@@ -41,7 +43,7 @@ def request_data_mail(email):
     now = timezone.now()
     with transaction.atomic():
         recent = OutgoingMail.objects.filter(
-            kind="data_export", to=email, created_at__gt=now - DATA_MAIL_INTERVAL
+            kind=DATA_REQUEST_KIND, to=email, created_at__gt=now - DATA_MAIL_INTERVAL
         ).exists()
         if recent:
             return False
@@ -49,7 +51,7 @@ def request_data_mail(email):
         hour = int(now.timestamp()) // 3600
         queue_mail(
             key=f"data_export:{email}:{hour}",
-            kind="data_export",
+            kind=DATA_REQUEST_KIND,
             to=email,
             language=reader_language(),
         )
@@ -75,7 +77,7 @@ def summary(email):
 def _article(obj):
     if obj is None:
         return {"title": None, "url": None}
-    return {"title": str(obj), "url": links.absolute_url(obj.get_absolute_url())}
+    return {"title": str(obj), "url": absolute_url(obj.get_absolute_url())}
 
 
 def _date(value):

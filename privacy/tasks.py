@@ -9,7 +9,8 @@ from django_tasks_db.models import DBTaskResult
 
 from privacy import retention
 
-# The task's paths in earlier versions; a chain queued under them is replaced.
+# The task's paths in earlier versions: a worker that starts moves rows queued under them
+# to the task (privacy/apps.py), and the chain replaces any it finds. Kept for one release.
 LEGACY_PATHS = ["comments.tasks.forget_old_data", "comments.tasks.erase_old_ip_addresses"]
 
 

@@ -1,4 +1,4 @@
-"""The privacy page, and a reader's own data behind a signed link from a mail.
+"""The privacy page, and a reader's own data behind an encrypted link from a mail.
 
 A GET only shows a page; downloading and erasing are POSTs from its buttons.
 """
@@ -15,8 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comments.forms import EmailCaptchaForm
+from comments.link_pages import invalid_link, link_rate_limited, slow_down
 from comments.links import InvalidLink
-from comments.subscription_views import invalid_link, limited_per_address, slow_down
 from privacy import personal_data
 from privacy.forms import ErasureForm
 
@@ -67,7 +67,7 @@ def data(request, token):
 
 @never_cache
 @require_POST
-@limited_per_address("privacy:export", method="POST")
+@link_rate_limited("privacy:export", method="POST")
 def download(request, token):
     try:
         email = personal_data.email_from_data_token(token)
@@ -86,7 +86,7 @@ def download(request, token):
 
 @never_cache
 @require_POST
-@limited_per_address("privacy:erase", method="POST")
+@link_rate_limited("privacy:erase", method="POST")
 def erase(request, token):
     try:
         email = personal_data.email_from_data_token(token)

@@ -47,8 +47,8 @@ def test_the_text_is_sanitised_once_per_post(client, seed_article, comment_form,
         rendered.append(text)
         return render_comment_html(text)
 
-    for module in ("comments.forms", "comments.posting", "comments.models"):
-        monkeypatch.setattr(f"{module}.render_comment_html", counting_render)
+    # Every rendering goes through this one function (render_comment calls it).
+    monkeypatch.setattr("comments.rendering.render_comment_html", counting_render)
     text = "Eén keer <b>schoon</b>, zie https://example.nl"
     data = comment_form(seed_article, comment=text, followup="on")
     assert client.post(post_url(seed_article), data).status_code == 302
@@ -302,3 +302,37 @@ def test_name_and_email_are_remembered_only_on_request(client, seed_article, com
 def test_a_tampered_remember_cookie_is_ignored(client, seed_article):
     client.cookies["lezer"] = "vervalst"
     assert client.get(post_url(seed_article)).status_code == 200
+
+
+def test_asking_for_new_captcha_codes_does_not_use_up_the_posting_limit(
+    client, seed_article, comment_form, settings
+):
+    """Without JavaScript a new code is a post-back of the form; it is not a post."""
+    data = comment_form(seed_article)
+    settings.COMMENTS_POST_RATE = "2/m"
+    for _ in range(3):
+        refreshed = client.post(post_url(seed_article), {**data, "nieuwe_code": "1"})
+        assert refreshed.status_code == 200
+    response = client.post(post_url(seed_article), data)
+    assert response.status_code == 302
+
+
+def test_a_comment_saved_with_html_of_its_own_is_sanitised(seed_article):
+    """Only render_comment's result is stored as it is; HTML handed to the model is not."""
+    comment = Comment.objects.for_article(seed_article).first()
+    comment.comment = "Nieuwe tekst"
+    comment.comment_html = '<script>alert("x")</script>'
+    comment.save()
+    comment.refresh_from_db()
+    assert comment.comment_html == "<p>Nieuwe tekst</p>"
+    made = Comment(
+        content_type=comment.content_type,
+        object_pk=comment.object_pk,
+        site_id=comment.site_id,
+        user_name="Iemand",
+        comment="Hallo",
+        comment_html="<script>alert(1)</script>",
+        submit_date=timezone.now(),
+    )
+    made.save()
+    assert Comment.objects.get(pk=made.pk).comment_html == "<p>Hallo</p>"

@@ -413,11 +413,11 @@ def test_an_article_unpublished_before_the_worker_ran_can_be_sent_later(
 def test_an_unsubscribe_link_of_an_erased_subscription_says_no_more_mail_comes(
     client, subscribed, smtp_sink, method
 ):
-    from newsletter.subscribers import unsubscribe_url
+    from newsletter.subscribers import newsletter_unsubscribe_url
 
     subscribed(READER)
     subscription = Subscription.objects.get(email=READER, article=None)
-    link = path_of(unsubscribe_url(subscription))
+    link = path_of(newsletter_unsubscribe_url(subscription))
     subscription.delete()  # erased, or past its retention
     response = getattr(client, method)(link)
     assert response.status_code == 200  # mail providers' one-click POSTs succeed

@@ -1,12 +1,8 @@
 from dataclasses import dataclass
 
 from django import template
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count
 from django.urls import reverse
 
-from articles.models import Article
 from comments.models import Comment
 from comments.posting import comments_are_open
 from comments.threads import lay_out_threads, render_threads_html
@@ -40,16 +36,9 @@ class Discussion:
 def with_comment_counts(articles):
     """The articles, each with `comment_count`: its visible comments, counted in one query."""
     articles = list(articles)
-    counts = dict(
-        Comment.objects.visible()
-        .filter(object_pk__in=[str(article.pk) for article in articles])
-        .filter(content_type=ContentType.objects.get_for_model(Article), site_id=settings.SITE_ID)
-        .order_by()
-        .values_list("object_pk")
-        .annotate(count=Count("pk"))
-    )
+    counts = Comment.objects.visible().count_per_article(articles)
     for article in articles:
-        article.comment_count = counts.get(str(article.pk), 0)
+        article.comment_count = counts.get(article.pk, 0)
     return articles
 
 

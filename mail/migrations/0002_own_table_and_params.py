@@ -56,11 +56,17 @@ def params_to_references(apps, schema_editor):
 
 
 def rename_content_type(apps, schema_editor, old="comments", new="mail"):
+    """The model's content type follows it, keeping its id, permissions and admin history.
+
+    One made for the new app meanwhile (a partial migrate runs post_migrate) holds only
+    permissions created with it: it gives way to the old one.
+    """
     ContentType = apps.get_model("contenttypes", "ContentType")
-    db = schema_editor.connection.alias
-    types = ContentType.objects.using(db)
-    if not types.filter(app_label=new, model="outgoingmail").exists():
-        types.filter(app_label=old, model="outgoingmail").update(app_label=new)
+    types = ContentType.objects.using(schema_editor.connection.alias)
+    moving = types.filter(app_label=old, model="outgoingmail")
+    if moving.exists():
+        types.filter(app_label=new, model="outgoingmail").delete()
+        moving.update(app_label=new)
 
 
 def restore_content_type(apps, schema_editor):

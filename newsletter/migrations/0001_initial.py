@@ -6,10 +6,17 @@ from django.db import migrations, models
 
 
 def rename_content_type(apps, schema_editor, old="comments", new="newsletter"):
+    """The model's content type follows it, keeping its id, permissions and admin history.
+
+    One made for the new app meanwhile (a partial migrate runs post_migrate) holds only
+    permissions created with it: it gives way to the old one.
+    """
     ContentType = apps.get_model("contenttypes", "ContentType")
     types = ContentType.objects.using(schema_editor.connection.alias)
-    if not types.filter(app_label=new, model="newslettersend").exists():
-        types.filter(app_label=old, model="newslettersend").update(app_label=new)
+    moving = types.filter(app_label=old, model="newslettersend")
+    if moving.exists():
+        types.filter(app_label=new, model="newslettersend").delete()
+        moving.update(app_label=new)
 
 
 def restore_content_type(apps, schema_editor):

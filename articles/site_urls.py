@@ -1,0 +1,8 @@
+"""The site's own absolute addresses, for links that leave the request: canonical links,
+feeds, sitemaps and e-mails (SITE_URL, not the request's host)."""
+
+from django.conf import settings
+
+
+def absolute_url(path):
+    return settings.SITE_URL + path
