@@ -1,5 +1,8 @@
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import caches
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -29,6 +32,16 @@ def post_rate(group, request):
     return settings.COMMENTS_POST_RATE
 
 
+def _counting_is_broken():
+    """True when the cache that counts posts cannot be reached: django-ratelimit then takes
+    every post as one too many (it fails closed), which is not what happened."""
+    counter = caches[settings.RATELIMIT_USE_CACHE]
+    key = f"comments:counting:{uuid.uuid4().hex}"
+    working = counter.add(key, 1, 10) and counter.get(key) == 1
+    counter.delete(key)
+    return not working
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(group="comments:post", key="ip", rate=post_rate, method="POST", block=False)
@@ -54,6 +67,12 @@ def comment_form(request, article_id):
 
     if request.limited:
         form = CommentForm(article=article, initial=request.POST)
+        if _counting_is_broken():
+            notice = _(
+                "Because of a fault on our side, comments cannot be posted right now. Your "
+                "text is kept below: try again in a few minutes."
+            )
+            return _render_form(request, article, form, status=503, notice=notice)
         notice = _("You have tried to post too often in a short time. Wait a minute and try again.")
         return _render_form(request, article, form, status=429, notice=notice)
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from mail import outbox
+from mail.health import outbox_health
 from mail.models import OutgoingMail
 from mail.registry import kinds
 
@@ -54,6 +55,26 @@ class OutgoingMailAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        healthy, facts = outbox_health()
+        if not healthy and request.method == "GET":
+            minutes = round(facts["oldest_waiting_seconds"] / 60)
+            if facts["worker_last_seen_seconds"] is None:
+                seen = _("No worker has ever been seen.")
+            else:
+                seen = _("The worker was last seen %(minutes)d minutes ago.") % {
+                    "minutes": round(facts["worker_last_seen_seconds"] / 60)
+                }
+            self.message_user(
+                request,
+                _("Mail has been waiting to be sent for %(minutes)d minutes.")
+                % {"minutes": minutes}
+                + " "
+                + seen,
+                messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("kind"), ordering="kind")
     def kind_label(self, mail):

@@ -66,3 +66,25 @@ class OutgoingMail(models.Model):
             return kind_named(self.kind).label
         except LookupError:
             return self.kind
+
+
+class WorkerHeartbeat(models.Model):
+    """A running worker, as last seen: the health check and the recovery of its tasks read it.
+
+    A worker records itself every MAIL_WORKER_HEARTBEAT_SECONDS while it runs; one not
+    seen for MAIL_WORKER_TIMEOUT_SECONDS is taken for dead.
+    """
+
+    worker_id = models.CharField(_("worker"), max_length=64, primary_key=True)
+    host = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started"))
+    seen_at = models.DateTimeField(_("last seen"), db_index=True)
+
+    class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+        ordering = ["-seen_at"]
+
+    def __str__(self):
+        return f"{self.host}:{self.pid}"

@@ -160,7 +160,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://ondernemen")}
 if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
     # If Redis is unreachable the site keeps serving: reads miss, writes are
-    # dropped, and rate limits fail closed (django-ratelimit sees no count).
+    # dropped, and rate limits fail closed (django-ratelimit sees no count): a comment is
+    # then not taken, and the poster is told why and keeps the text.
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
     )
@@ -344,3 +345,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MAIL_RETRY_BASE_SECONDS = env.float("MAIL_RETRY_BASE_SECONDS", default=30)
 MAIL_GIVE_UP_AFTER = env.int("MAIL_GIVE_UP_AFTER", default=3 * 24 * 3600)
 MAIL_CLAIM_SECONDS = env.float("MAIL_CLAIM_SECONDS", default=60)
+# A worker records a heartbeat this often; one not seen for MAIL_WORKER_TIMEOUT_SECONDS is
+# taken for dead (its running tasks are queued again; the health check reports it).
+MAIL_WORKER_HEARTBEAT_SECONDS = env.float("MAIL_WORKER_HEARTBEAT_SECONDS", default=15)
+MAIL_WORKER_TIMEOUT_SECONDS = env.float("MAIL_WORKER_TIMEOUT_SECONDS", default=120)
+# The health check (/gezond/) reports mail that has been due for longer than this.
+MAIL_HEALTH_DELAY_SECONDS = env.float("MAIL_HEALTH_DELAY_SECONDS", default=600)

@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 from articles.sitemaps import ArticleSitemap
 from articles.views import favicon, robots_txt
 from comments.captcha_views import rate_limited_captcha_audio, rate_limited_captcha_refresh
+from config.health import app_health, site_health
 
 # Reader-facing pages in Dutch at their own address, in English under /en/: the
 # address alone decides the language, so every cache can keep each version.
@@ -34,6 +35,8 @@ urlpatterns += [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", robots_txt, name="robots-txt"),
+    path("gezond/", site_health, name="health"),
+    path("gezond/app/", app_health, name="health-app"),
     path("favicon.ico", favicon, name="favicon"),
     path("beheer/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -42,3 +43,11 @@ def test_home_and_article_pages_have_no_html_errors(client, seed_article, tmp_pa
     }
     errors = vnu_errors(tmp_path, pages)
     assert errors == []
+
+
+def test_the_error_pages_nginx_serves_have_no_html_errors(tmp_path):
+    """nginx's own 502/504 and 413 pages (deploy/errors/), served without the app."""
+    errors_folder = Path(__file__).resolve().parents[1] / "deploy" / "errors"
+    pages = {path.stem: path.read_bytes() for path in errors_folder.glob("*.html")}
+    assert set(pages) == {"niet-bereikbaar", "te-groot"}
+    assert vnu_errors(tmp_path, pages) == []

@@ -1,0 +1,135 @@
+"""The worker's life beside django-tasks' own loop: its heartbeat, the tasks of workers that
+died, and waiting out a database outage instead of exiting.
+
+Every task the site queues is safe to run twice (fan-outs and sends are keyed per mail,
+the clean-up forgets what is old), so a task a dead worker left "running" is run again.
+"""
+
+import datetime
+import logging
+import os
+import socket
+import threading
+import time
+
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections, connections
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from mail.models import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+
+DATABASE_BACK_OFF_SECONDS = (0.5, 1, 2, 5, 10)
+
+
+def beat(worker_id, started_at):
+    now = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={
+            "host": socket.gethostname()[:255],
+            "pid": os.getpid(),
+            "started_at": started_at,
+            "seen_at": now,
+        },
+    )
+
+
+class Heartbeat(threading.Thread):
+    """Records the worker every MAIL_WORKER_HEARTBEAT_SECONDS, from a thread of its own (and
+    its own database connection), whatever the task loop is doing, and now and then queues
+    again the tasks of workers that died; quiet while the database is away."""
+
+    def __init__(self, worker_id):
+        super().__init__(name="worker-heartbeat", daemon=True)
+        self.worker_id = worker_id
+        self.started_at = timezone.now()
+        self.stopped = threading.Event()
+
+    def run(self):
+        failing = False
+        last_recovery = time.monotonic()
+        while not self.stopped.is_set():
+            try:
+                beat(self.worker_id, self.started_at)
+                if time.monotonic() - last_recovery > settings.MAIL_WORKER_TIMEOUT_SECONDS:
+                    # Another worker may have died since: its tasks run here.
+                    recover_orphaned_tasks()
+                    last_recovery = time.monotonic()
+                failing = False
+            except DatabaseError:
+                if not failing:
+                    logger.warning("The worker's heartbeat could not be recorded.")
+                failing = True
+                connections.close_all()
+            self.stopped.wait(settings.MAIL_WORKER_HEARTBEAT_SECONDS)
+        connections.close_all()
+
+    def stop(self):
+        self.stopped.set()
+
+
+def live_worker_ids(now=None):
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.MAIL_WORKER_TIMEOUT_SECONDS)
+    return set(
+        WorkerHeartbeat.objects.filter(seen_at__gte=cutoff).values_list("worker_id", flat=True)
+    )
+
+
+def recover_orphaned_tasks(*, now=None, except_worker=None):
+    """Tasks left "running" by workers that are gone are queued again; returns how many.
+
+    `except_worker` is the worker asking: its own tasks are orphans too when it asks
+    after losing its database (it was interrupted while running them).
+    """
+    alive = live_worker_ids(now) - {except_worker}
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+    orphans = [
+        task.pk
+        for task in running.only("pk", "worker_ids")
+        if not task.worker_ids or task.worker_ids[-1] not in alive
+    ]
+    return DBTaskResult.objects.filter(pk__in=orphans, status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.READY, started_at=None
+    )
+
+
+def forget_dead_workers(now=None):
+    """Heartbeats of workers not seen for a day."""
+    now = now or timezone.now()
+    return WorkerHeartbeat.objects.filter(seen_at__lt=now - datetime.timedelta(days=1)).delete()[0]
+
+
+def wait_for_database():
+    """Return once the database answers again, trying with a growing pause."""
+    attempt = 0
+    while True:
+        connections.close_all()
+        try:
+            connections["default"].ensure_connection()
+            return
+        except DatabaseError:
+            pause = DATABASE_BACK_OFF_SECONDS[min(attempt, len(DATABASE_BACK_OFF_SECONDS) - 1)]
+            attempt += 1
+            time.sleep(pause)
+
+
+def run_through_database_outages(run, *, worker_id):
+    """Run the worker loop `run()`; when the database goes away, wait for it and go on.
+
+    The outage is logged once, and again when it ends. Tasks interrupted by it are
+    queued again once the database is back.
+    """
+    while True:
+        try:
+            return run()
+        except DatabaseError as error:
+            logger.warning("The database cannot be reached (%s); the worker waits for it.", error)
+            wait_for_database()
+            close_old_connections()
+            recovered = recover_orphaned_tasks(except_worker=worker_id)
+            logger.warning("The database is back; %d interrupted task(s) queued again.", recovered)
