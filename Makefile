@@ -72,6 +72,12 @@ constraints:
 audit: $(VENV)/.installed-test
 	$(BIN)/pip-audit --requirement constraints.txt --disable-pip --no-deps --progress-spinner off
 
+## A consistent backup of the database and the uploaded media, safe while the site runs
+## (into var/backups/, or DJANGO_BACKUP_DIR); restoring: see deploy/README.md.
+.PHONY: backup
+backup: $(VENV)/.installed
+	$(BIN)/python manage.py backup_site
+
 clean:
 	rm -rf $(VENV) staticfiles
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "mail",
     "newsletter",
     "privacy",
+    "backups",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +209,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [RESOURCE_DIR / "static"]
+# Uploaded files (none yet; backups include them).
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Where `manage.py backup_site` (make backup) writes a backup folder by default.
+BACKUP_DIR = Path(env.str("DJANGO_BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from backups.archive import BackupError, back_up
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a consistent backup of the database (pg_dump, or SQLite's online backup) and "
+        "the uploaded media into a new folder inside --to; safe while the site runs."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--to", default=str(settings.BACKUP_DIR), help="parent folder")
+
+    def handle(self, *args, to, **options):
+        try:
+            folder = back_up(to)
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(str(folder))
