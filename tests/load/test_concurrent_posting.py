@@ -70,7 +70,7 @@ def gunicorn_supports_no_control_socket():
 class AppServer:
     """`gunicorn config.wsgi` on a port of the system's choosing, read from its log."""
 
-    def __init__(self, log_path):
+    def __init__(self, log_path, **environment):
         self.log_path = log_path
         self.log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
         command = [
@@ -89,7 +89,11 @@ class AppServer:
             # gunicorn >= 24 puts a control socket at one path per user: not shared.
             command.append("--no-control-socket")
         self.process = subprocess.Popen(
-            command, cwd=ROOT, env=server_environment(), stdout=self.log, stderr=self.log
+            command,
+            cwd=ROOT,
+            env={**server_environment(), **environment},
+            stdout=self.log,
+            stderr=self.log,
         )
         self.base = None
 
