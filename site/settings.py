@@ -7,11 +7,14 @@ deployment-specific values must be given or the site refuses to start.
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from config.error_reports import init_sentry, parse_admins
 
 CONFIG_DIR = Path(__file__).resolve().parent
 if (CONFIG_DIR / "templates").is_dir():
@@ -81,6 +84,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.client_ip.ClientIPMiddleware",
+    # Ahead of the page cache and the error pages: each request gets an id and a log line.
+    "config.request_log.RequestIdMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -130,6 +135,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
             ],
+            # {% request_id %}: the code on the error pages, 500.html's included.
+            "libraries": {"request_log": "config.request_log"},
         },
     },
 ]
@@ -191,6 +198,9 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Who gets a mail for each server error (DJANGO_ADMINS="Naam <adres@example.nl>,..."):
+# the traceback and the request id, none of the request's data (config.error_reports).
+ADMINS = parse_admins(env.str("DJANGO_ADMINS", default=""))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -272,23 +282,63 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # A load balancer asks app servers for their health over plain http.
+    SECURE_REDIRECT_EXEMPT = [r"^gezond/"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+    # The site's own origin is trusted for HTTPS posts behind a proxy (Django compares
+    # the Origin header with it); more with DJANGO_CSRF_TRUSTED_ORIGINS.
+    _site_origin = "{0.scheme}://{0.netloc}".format(urlsplit(SITE_URL))
+    CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[_site_origin])
 
+LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
+# Every line carries the request's id ("-" outside a request); "ondernemen.requests" writes
+# one line per request (config.request_log):
+#   2026-05-04 10:31:07,412 INFO ondernemen.requests 3f2a…c9 GET /nieuws/…/ 200 12ms
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    # aiosmtpd (the tests' SMTP server) logs every connection at INFO.
-    "loggers": {"mail.log": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "filters": {
+        "request_id": {"()": "config.request_log.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "line",
+        },
+        # Errors with a traceback, to ADMINS (when set and DEBUG is off).
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "config.error_reports.ErrorMailHandler",
+            "filters": ["require_debug_false", "request_id"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Replaces Django's default handlers: its error mail holds the whole request.
+        "django": {"handlers": [], "level": LOG_LEVEL},
+        "django.request": {"handlers": ["mail_admins"]},
+        # aiosmtpd (the tests' SMTP server) logs every connection at INFO.
+        "mail.log": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
+
+# Sentry (optional, pip install '.[sentry]'): errors without personal data, no tracing.
+# SENTRY_ENVIRONMENT and SENTRY_RELEASE are read by sentry-sdk itself.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    init_sentry(SENTRY_DSN)
 
 # Messages live in a cookie, not the session: a plain reader never gets one.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
