@@ -62,7 +62,7 @@ messages: $(VENV)/.installed
 ## Pin the versions again after changing dependencies in pyproject.toml.
 constraints:
 	rm -rf .venv-pin && $(PYTHON) -m venv .venv-pin
-	.venv-pin/bin/pip install --quiet -e ".[test]"
+	.venv-pin/bin/pip install --quiet -e ".[test,sentry]"
 	{ echo "# Pinned versions of every dependency (the test extras included), so that installs are"; \
 	  echo "# reproducible. Regenerate after changing pyproject.toml: make constraints"; \
 	  .venv-pin/bin/pip freeze --exclude-editable | grep -v '^-e'; } > constraints.txt
@@ -81,8 +81,9 @@ backup: $(VENV)/.installed
 clean:
 	rm -rf $(VENV) staticfiles
 
-## The production profile on this machine: nginx (micro-cache) on 127.0.0.1:8080 in front of
-## two gunicorn app servers, PostgreSQL, Redis and the mail worker (see deploy/serve-prod).
+## The production profile on this machine: nginx (TLS, micro-cache) on https://127.0.0.1:8443
+## (http on 8080 redirects) in front of two gunicorn app servers, PostgreSQL, Redis and the
+## mail worker, each started again if it dies (see deploy/serve-prod).
 serve-prod: $(VENV)/.installed
 	deploy/serve-prod
 

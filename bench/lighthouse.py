@@ -40,6 +40,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -55,7 +56,9 @@ CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 LIGHTHOUSE_VERSION = os.environ.get("LIGHTHOUSE_VERSION", "12.8.2")
 CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
-    "--disable-component-update --disable-sync --no-first-run"
+    "--disable-component-update --disable-sync --no-first-run "
+    # The production profile's certificate is its own, self-signed (deploy/serve-prod).
+    "--ignore-certificate-errors"
 )
 ATTEMPTS = 3  # per Lighthouse run
 START_TIMEOUT = 180  # seconds: migrate + collectstatic + four servers on a busy machine
@@ -109,9 +112,9 @@ def free_ports(count: int) -> list[int]:
     return ports
 
 
-def status_of(url: str) -> int | None:
+def status_of(url: str, context: ssl.SSLContext | None = None) -> int | None:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - http://127.0.0.1
+        with urllib.request.urlopen(url, timeout=5, context=context) as response:  # noqa: S310 - https://127.0.0.1
             response.read()
             return response.status
     except urllib.error.HTTPError as error:
@@ -124,19 +127,21 @@ class Profile:
     """deploy/serve-prod on free ports with a RUN_DIR of its own."""
 
     def __init__(self) -> None:
-        self.port, *app_ports = free_ports(3)
+        self.http_port, self.port, *app_ports = free_ports(4)
         self.app_ports = app_ports
         self.run_dir = Path(tempfile.mkdtemp(prefix="ondernemen-lighthouse-", dir="/tmp"))
         # nginx's workers (www-data when started as root) must enter it.
         self.run_dir.chmod(0o755)
-        self.base = f"http://127.0.0.1:{self.port}"
+        # The profile serves HTTPS with a self-signed certificate of its own (RUN_DIR/tls).
+        self.base = f"https://127.0.0.1:{self.port}"
         self.log_path = self.run_dir / "serve-prod.log"
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        env = dict(os.environ, PORT=str(self.port), RUN_DIR=str(self.run_dir))
+        env = dict(os.environ, PORT=str(self.http_port), RUN_DIR=str(self.run_dir))
+        env["HTTPS_PORT"] = str(self.port)
         env["APP_PORTS"] = " ".join(map(str, self.app_ports))
-        env.pop("SITE_URL", None)  # serve-prod derives it from PORT
+        env.pop("SITE_URL", None)  # serve-prod derives it from HTTPS_PORT
         say(f"starting deploy/serve-prod on {self.base} (RUN_DIR {self.run_dir})")
         log = open(self.log_path, "wb")  # kept open until the child has it
         self.process = subprocess.Popen(
@@ -154,13 +159,19 @@ class Profile:
         while True:
             if self.process.poll() is not None:
                 self.fail(f"deploy/serve-prod exited with status {self.process.returncode}")
-            if status_of(url) == 200:
+            if status_of(url, self.tls_context()) == 200:
                 break
             if time.monotonic() > deadline:
                 self.fail(f"{url} did not answer 200 within {START_TIMEOUT} s")
             time.sleep(delay)
             delay = min(delay * 1.5, 1.0)
         say(f"ready: {url} answers 200")
+
+    def tls_context(self) -> ssl.SSLContext | None:
+        certificate = self.run_dir / "tls" / "cert.pem"
+        if not certificate.exists():
+            return None
+        return ssl.create_default_context(cafile=str(certificate))
 
     def fail(self, message: str) -> None:
         say(message)

@@ -37,6 +37,7 @@ import shlex
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -105,8 +106,8 @@ def http_status(url, timeout=5):
         return None
 
 
-def fetch(url):
-    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - http://127.0.0.1
+def fetch(url, context=None):
+    with urllib.request.urlopen(url, timeout=30, context=context) as response:  # noqa: S310
         return response.read()
 
 
@@ -298,18 +299,20 @@ def run_wrk_suite(args, workdir):
         # (c) first: deploy/serve-prod also creates and migrates the database and
         # collects the static files that (a) and (b) need.
         prod_run = workdir / "serve-prod"
-        proxy_port, app_ports = free_port(), [free_port(), free_port()]
+        http_port, proxy_port = free_port(), free_port()
+        app_ports = [free_port(), free_port()]
         serve_log = workdir / "serve-prod.log"
         environment = {
             **os.environ,
-            "PORT": str(proxy_port),
+            "PORT": str(http_port),
+            "HTTPS_PORT": str(proxy_port),
             "APP_PORTS": " ".join(map(str, app_ports)),
             "RUN_DIR": str(prod_run),
             "DATABASE_URL": args.prod_database_url,
             "CACHE_URL": args.cache_url,
         }
         print(
-            f"\n== wrk (production profile: deploy/serve-prod with PORT={proxy_port} "
+            f"\n== wrk (production profile: deploy/serve-prod with HTTPS_PORT={proxy_port} "
             f"APP_PORTS='{' '.join(map(str, app_ports))}' RUN_DIR={prod_run})",
             flush=True,
         )
@@ -329,8 +332,10 @@ def run_wrk_suite(args, workdir):
             serve,
             serve_log,
         )
-        proxy_url = f"http://127.0.0.1:{proxy_port}{ARTICLE_PATH}"
-        page = fetch(proxy_url)
+        # Through nginx over TLS, as readers come (the profile's own certificate).
+        proxy_url = f"https://127.0.0.1:{proxy_port}{ARTICLE_PATH}"
+        certificate = ssl.create_default_context(cafile=str(prod_run / "tls" / "cert.pem"))
+        page = fetch(proxy_url, certificate)
         secret_key = (prod_run / "secret_key").read_text().strip()
         www = workdir / "static-nginx" / "www"
         (www / "page").mkdir(parents=True)
