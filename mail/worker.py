@@ -13,7 +13,12 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connections
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    connections,
+)
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -124,12 +129,24 @@ def run_through_database_outages(run, *, worker_id):
     The outage is logged once, and again when it ends. Tasks interrupted by it are
     queued again once the database is back.
     """
+    failures, last_failure = 0, None
     while True:
         try:
             return run()
-        except DatabaseError as error:
+        except (OperationalError, InterfaceError) as error:  # the connection, not the query
             logger.warning("The database cannot be reached (%s); the worker waits for it.", error)
+            # An error that comes back at once although the server answers (a lock, a
+            # timeout) is met with growing pauses, not a busy loop.
+            quick = last_failure is not None and time.monotonic() - last_failure < 10
+            failures = failures + 1 if quick else 0
+            if failures:
+                time.sleep(
+                    DATABASE_BACK_OFF_SECONDS[min(failures, len(DATABASE_BACK_OFF_SECONDS) - 1)]
+                )
+            last_failure = time.monotonic()
             wait_for_database()
-            close_old_connections()
-            recovered = recover_orphaned_tasks(except_worker=worker_id)
+            try:
+                recovered = recover_orphaned_tasks(except_worker=worker_id)
+            except (OperationalError, InterfaceError):
+                continue  # gone again: the next run meets it and waits
             logger.warning("The database is back; %d interrupted task(s) queued again.", recovered)
