@@ -2,14 +2,24 @@
 
 Run from the project root with the project's virtualenv:
 
-    .venv/bin/python bench/load.py                 # everything (about 5 minutes)
+    .venv/bin/python bench/load.py                 # everything (about 2 minutes)
     .venv/bin/python bench/load.py --skip-wrk      # only the posting load
     .venv/bin/python bench/load.py --skip-load     # only the wrk figures
+    .venv/bin/python bench/load.py --direct        # also the posting load without nginx
 
-1. Posting load: tests/load/test_concurrent_posting.py at full size (LOAD_CLIENTS=50,
-   LOAD_POSTS=2000), once on SQLite and once on PostgreSQL (a test database of its own,
-   test_ondernemen_loadbench, created and dropped by pytest-django). Prints requests/s,
-   p50/p95 latency and the counts; fails when the test fails.
+1. Posting load in production settings: the load test of
+   tests/load/test_profile_under_load.py at full size (LOAD_CLIENTS=50, LOAD_POSTS=2000):
+   deploy/serve-prod (DJANGO_DEBUG=false, nginx with TLS, two gunicorn app servers,
+   Redis) on PostgreSQL (a test database of its own, test_ondernemen_loadbench, created and
+   dropped by pytest-django); every poster types the captcha's real answer and posts over
+   HTTPS through nginx. The profile's rate limits stay on; the test raises two in the
+   profile's environment, and the report says so: COMMENTS_POST_RATE=100000/m (every
+   poster comes from 127.0.0.1) and COMMENTS_MIN_FILL_SECONDS=0.
+   With --direct, also tests/load/test_concurrent_posting.py at the same size, once on
+   SQLite and once on PostgreSQL: two gunicorns by themselves over plain http, development
+   settings (DJANGO_DEBUG=true, captcha test mode, local-memory cache), as this
+   benchmark measured before.
+   Prints requests/s, p50/p95 latency and the counts; fails when a test fails.
 2. wrk -t2 -c20 -d10s --latency against
    (a) the anonymous article page straight from one gunicorn (config.wsgi),
    (b) the same bytes from a trivial Django view under the same gunicorn settings
@@ -49,7 +59,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 ARTICLE_PATH = "/nieuws/2012/05/10/drie-tips-voor-social-mediarichtlijnen/"
-LOAD_TEST = "tests/load/test_concurrent_posting.py"
+PROFILE_LOAD_TEST = (
+    "tests/load/test_profile_under_load.py::test_posting_load_in_production_settings"
+)
+DIRECT_LOAD_TEST = "tests/load/test_concurrent_posting.py"
 FLOOR_APP = 0.5  # (a)/(b)
 FLOOR_PROXY = 0.25  # (c)/(d)
 GUNICORN_SETTINGS = ["--workers", "2", "--threads", "2", "--keep-alive", "75"]
@@ -62,7 +75,7 @@ def parse_arguments():
     parser.add_argument(
         "--postgres-url",
         default="postgres://postgres@127.0.0.1:5432/ondernemen_loadbench",
-        help="DATABASE_URL for the PostgreSQL load run; pytest-django uses test_<name>",
+        help="DATABASE_URL for the PostgreSQL load runs; pytest-django uses test_<name>",
     )
     parser.add_argument(
         "--prod-database-url",
@@ -74,6 +87,11 @@ def parse_arguments():
     parser.add_argument("--connections", type=int, default=20, help="wrk -c (20)")
     parser.add_argument("--threads", type=int, default=2, help="wrk -t (2)")
     parser.add_argument("--skip-load", action="store_true", help="no posting load")
+    parser.add_argument(
+        "--direct",
+        action="store_true",
+        help="also the posting load straight to two gunicorns, development settings",
+    )
     parser.add_argument("--skip-wrk", action="store_true", help="no wrk runs")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     return parser.parse_args()
@@ -125,14 +143,14 @@ def stop(process, timeout=30):
 # --- 1. posting load ---------------------------------------------------------------
 
 
-def run_load(name, database_url, args, workdir):
-    report_file = workdir / f"load-{name}.json"
+def run_load(key, name, database_url, args, workdir, test):
+    report_file = workdir / f"load-{key}.json"
     environment = {**os.environ, "LOAD_CLIENTS": str(args.clients), "LOAD_POSTS": str(args.posts)}
     environment["LOAD_REPORT"] = str(report_file)
     environment.pop("DATABASE_URL", None)
     if database_url:
         environment["DATABASE_URL"] = database_url
-    command = [str(VENV_BIN / "pytest"), LOAD_TEST, "-q", "-p", "no:logging", "-x"]
+    command = [str(VENV_BIN / "pytest"), test, "-q", "-p", "no:logging", "-x"]
     shown = (f"DATABASE_URL={database_url} " if database_url else "") + (
         f"LOAD_CLIENTS={args.clients} LOAD_POSTS={args.posts} " + shlex.join(command)
     )
@@ -156,6 +174,14 @@ def run_load(name, database_url, args, workdir):
             f"refused {report['refused']} {report['refusal_reasons'] or ''}, "
             f"'database is locked' in logs: {report['database_is_locked_in_logs']}"
         )
+        if "profile" in report:
+            raised = " ".join(f"{k}={v}" for k, v in report["raised_in_profile"].items())
+            print(
+                f"   {report['profile']}\n"
+                f"   raised in the profile's environment for this test: {raised}\n"
+                f"   posts per app server (port: count) {report['posts_by_app_server']}; "
+                f"form GET max {latency['form']['max']} ms, POST max {latency['post']['max']} ms"
+            )
     print(f"   pytest: {' '.join(tail)} (exit {result.returncode}, {wall:.0f} s wall)")
     return {
         "command": shown,
@@ -447,9 +473,32 @@ def main():
         workdir.chmod(0o755)
         if not args.skip_load:
             result["load"] = {
-                "sqlite": run_load("SQLite", None, args, workdir),
-                "postgresql": run_load("PostgreSQL", args.postgres_url, args, workdir),
+                "profile_postgresql": run_load(
+                    "profile_postgresql",
+                    "the production profile (nginx, TLS) on PostgreSQL",
+                    args.postgres_url,
+                    args,
+                    workdir,
+                    PROFILE_LOAD_TEST,
+                )
             }
+            if args.direct:
+                result["load"]["direct_sqlite"] = run_load(
+                    "direct_sqlite",
+                    "SQLite, direct (development settings)",
+                    None,
+                    args,
+                    workdir,
+                    DIRECT_LOAD_TEST,
+                )
+                result["load"]["direct_postgresql"] = run_load(
+                    "direct_postgresql",
+                    "PostgreSQL, direct (development settings)",
+                    args.postgres_url,
+                    args,
+                    workdir,
+                    DIRECT_LOAD_TEST,
+                )
             failed |= not all(run["passed"] for run in result["load"].values())
         if not args.skip_wrk:
             result["wrk"] = run_wrk_suite(args, workdir)

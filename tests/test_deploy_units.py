@@ -37,4 +37,3 @@ def test_the_units_verify_without_a_warning(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip() == "" and result.stdout.strip() == "", result.stderr
-
