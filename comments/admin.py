@@ -9,7 +9,8 @@ from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
 from comments.models import Comment, Subscription, visible_comment_count
-from comments.moderation import approve_comments, remove_comments
+from comments.moderation import approve_comments, delete_comments, remove_comments
+from comments.rendering import plain_text
 from comments.tasks import notify_subscribers
 
 # Only our model is moderated here; the base models' admins would show the same rows.
@@ -33,12 +34,13 @@ class CommentStatusFilter(admin.SimpleListFilter):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    # The status second: at 1,280 px it is on screen beside a short excerpt.
     list_display = [
         "excerpt",
+        "status",
         "user_name",
         "user_email",
         "article",
-        "status",
         "submit_date",
     ]
     list_filter = [CommentStatusFilter, "submit_date"]
@@ -96,6 +98,37 @@ class CommentAdmin(admin.ModelAdmin):
             return False
         return super().lookup_allowed(lookup, value, request)
 
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            function, name, _description = actions["delete_selected"]
+            # Not to be confused with "remove" (hide, replies stay): this one is for good.
+            actions["delete_selected"] = (
+                function,
+                name,
+                _("Delete selected comments for good (replies stay, under a placeholder)"),
+            )
+        return actions
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Comment.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        _deleted, kept = delete_comments(queryset)
+        if kept:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d comment with replies was emptied instead: its replies stay, "
+                    "under “This comment has been removed.”.",
+                    "%d comments with replies were emptied instead: their replies stay, "
+                    "under “This comment has been removed.”.",
+                    kept,
+                )
+                % kept,
+                messages.WARNING,
+            )
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)  # renders comment_html if the text changed
         if obj.is_visible and obj.notifications_queued_at is None:
@@ -103,7 +136,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("comment"))
     def excerpt(self, comment):
-        return Truncator(comment.comment).chars(80) or "—"
+        """The text as readers see it (not what was typed, markup and all), shortened."""
+        return Truncator(plain_text(comment.comment_html)).chars(60) or "—"
 
     @admin.display(description=_("article"))
     def article(self, comment):
@@ -132,7 +166,9 @@ class CommentAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Remove selected comments"), permissions=["change"])
+    @admin.action(
+        description=_("Hide selected comments (“removed”; replies stay)"), permissions=["change"]
+    )
     def remove(self, request, queryset):
         count = remove_comments(queryset)
         self.message_user(

@@ -3,11 +3,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
-from comments.rendering import render_comment
+from comments.rendering import plain_text, render_comment
 
 # The name an erased commenter's comments keep (privacy.personal_data.erase); shown translated.
 ANONYMOUS_NAME = "Anonieme lezer"
@@ -118,6 +119,10 @@ class Comment(XtdComment):
         if "comment" in comment.__dict__ and "comment_html" in comment.__dict__:
             comment._rendered_text = comment.comment
         return comment
+
+    def __str__(self):
+        # The text as readers see it, not what was typed (markup and all).
+        return f"{self.display_name}: {Truncator(plain_text(self.comment_html)).chars(50)}"
 
     def save(self, *args, **kwargs):
         text = self.__dict__.get("comment")  # a deferred text has not changed

@@ -1,9 +1,10 @@
 """Moderators' decisions on comments, shared by the admin actions and tests."""
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from articles.page_cache import invalidate_pages
+from comments.models import ANONYMOUS_NAME
 from comments.tasks import notify_subscribers
 
 
@@ -35,3 +36,40 @@ def remove_comments(queryset, *, spam=False):
     count = queryset.update(**changes)
     invalidate_pages()  # update() sends no save signals
     return count
+
+
+def delete_comments(queryset):
+    """Delete comments for good, never leaving a reply without the comment it answers.
+
+    A comment with replies that are not deleted with it stays as the "removed" placeholder
+    (no name, address or text kept), so its thread still reads. Returns (deleted, kept as
+    placeholders).
+    """
+    model = queryset.model
+    ids = set(queryset.values_list("pk", flat=True))
+    deleted = 0
+    with transaction.atomic():
+        while ids:
+            # A top-level comment is its own parent in django-comments-xtd.
+            answered = set(
+                model.objects.filter(parent_id__in=ids)
+                .exclude(pk=F("parent_id"))
+                .values_list("parent_id", flat=True)
+            )
+            leaves = ids - answered
+            if not leaves:
+                break
+            model.objects.filter(pk__in=leaves).delete()
+            deleted += len(leaves)
+            ids -= leaves
+        kept = model.objects.filter(pk__in=ids).update(
+            is_removed=True,
+            comment="",
+            comment_html="",
+            user_name=ANONYMOUS_NAME,
+            user_email="",
+            user_url="",
+            ip_address=None,
+        )
+    invalidate_pages()
+    return deleted, kept

@@ -38,7 +38,7 @@ class ArticleWithNewsletterAdmin(RegisteredArticleAdmin):
             "sent to %(count)d address on %(date)s",
             "sent to %(count)d addresses on %(date)s",
             send.recipients,
-        ) % {"count": send.recipients, "date": date_format(localtime(send.queued_at), "j M Y")}
+        ) % {"count": send.recipients, "date": date_format(localtime(send.queued_at), "j F Y")}
 
     @admin.action(description=_("Send to newsletter subscribers"), permissions=["change"])
     def send_to_newsletter(self, request, queryset):

@@ -71,8 +71,8 @@ INSTALLED_APPS = [
     "django_comments",
     "captcha",
     "django_tasks",
-    "django_tasks_db",
-    "axes",
+    "config.apps.BackgroundTasksConfig",  # django_tasks_db, named in Dutch
+    "config.apps.AdminLoginsConfig",  # axes, named in Dutch
     "articles",
     "comments",
     "mail",

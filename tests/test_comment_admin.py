@@ -1,6 +1,7 @@
 """Moderators find, filter and judge comments in the admin."""
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from comments.models import Comment
@@ -61,3 +62,64 @@ def test_comment_change_page_shows_the_rendered_comment(admin_client_nl, seed_ar
         reverse("admin:comments_comment_change", args=[wilco.pk])
     ).content.decode()
     assert 'rel="nofollow ugc noopener">(Klik hier)</a>' in html
+
+
+def test_deleting_a_comment_with_replies_never_leaves_a_reply_without_it(
+    admin_client_nl, seed_article
+):
+    """The answered comment stays as the placeholder; one without replies goes for good."""
+    comments = Comment.objects.for_article(seed_article).order_by("thread_id", "order")
+    answered = next(c for c in comments if Comment.objects.filter(parent_id=c.pk).exclude(pk=c.pk))
+    replies = list(Comment.objects.filter(parent_id=answered.pk).exclude(pk=answered.pk))
+    # A comment nobody answered, elsewhere in the discussion.
+    lone = (
+        comments.exclude(pk__in=[answered.pk, *(r.pk for r in replies)])
+        .exclude(pk__in=Comment.objects.exclude(pk=F("parent_id")).values("parent_id"))
+        .first()
+    )
+    response = admin_client_nl.post(
+        reverse("admin:comments_comment_changelist"),
+        {"action": "delete_selected", "_selected_action": [answered.pk, lone.pk], "post": "yes"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "leeggemaakt" in html
+    assert not Comment.objects.filter(pk=lone.pk).exists()
+    kept = Comment.objects.get(pk=answered.pk)
+    assert kept.is_removed and kept.comment == "" and kept.user_email == ""
+    for reply in replies:
+        assert Comment.objects.get(pk=reply.pk).parent_id == answered.pk
+    page = admin_client_nl.get(seed_article.get_absolute_url()).content.decode()
+    assert "Deze reactie is verwijderd." in page
+
+
+def test_the_moderators_list_names_its_actions_apart_and_shows_text_not_markup(
+    admin_client_nl, seed_article
+):
+    html = admin_client_nl.get(reverse("admin:comments_comment_changelist")).content.decode()
+    assert html.count("Geselecteerde reacties verwijderen") == 0
+    assert "Geselecteerde reacties definitief verwijderen" in html
+    assert "Geselecteerde reacties verbergen" in html
+    assert "&lt;a href" not in html and "&lt;p&gt;" not in html
+
+
+def test_the_admin_speaks_dutch_about_other_packages_and_saves(admin_client_nl, seed_article):
+    index = admin_client_nl.get(reverse("admin:index")).content.decode()
+    assert "Access attempts" not in index and "Task Results" not in index
+    assert "Achtergrondtaken" in index and "taakresultaten" in index.lower()
+    change = reverse("admin:articles_article_change", args=[seed_article.pk])
+    form = admin_client_nl.get(change).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(
+        {
+            "published_at_0": seed_article.published_at.strftime("%d-%m-%Y"),
+            "published_at_1": seed_article.published_at.strftime("%H:%M:%S"),
+            "tips-TOTAL_FORMS": "0",
+            "tips-INITIAL_FORMS": "0",
+        }
+    )
+    data.pop("published_at", None)
+    response = admin_client_nl.post(change, data, follow=True)
+    text = response.content.decode()
+    assert "De artikel" not in text
+    assert "Wijzigingen opgeslagen: artikel" in text, text[:3000]
