@@ -1,13 +1,14 @@
 import re
 import secrets
 import time
+import unicodedata
 
 from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import EmailValidator, URLValidator
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +57,35 @@ class WebsiteField(forms.URLField):
         return super().to_python(value)
 
 
+def _is_invisible(character):
+    # Control, format (bidirectional overrides, zero-width joiners, soft hyphens),
+    # private-use, unassigned and other characters nobody sees.
+    return unicodedata.category(character) in ("Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp") or (
+        character in _DEFAULT_IGNORABLE
+    )
+
+
+# Default-ignorable code points outside the categories above (Unicode's DerivedCoreProperties).
+_DEFAULT_IGNORABLE = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0"
+    + "".join(chr(code) for code in range(0x180B, 0x1810))
+    + "".join(chr(code) for code in range(0xFE00, 0xFE10))
+)
+
+
+def validate_plain_email(value):
+    """An address written with nothing invisible in it, whose domain IDNA can write."""
+    if any(_is_invisible(character) or character.isspace() for character in value):
+        raise ValidationError(
+            _("Your e-mail address contains characters that are not allowed."), "email"
+        )
+    domain = value.rpartition("@")[2]
+    try:
+        domain.encode("idna")
+    except UnicodeError as error:
+        raise ValidationError(EmailValidator.message, "invalid") from error
+
+
 def validate_plain_name(value):
     if _FORBIDDEN_IN_NAME.search(value):
         raise ValidationError(_("Your name contains characters that are not allowed."), "name")
@@ -84,6 +114,7 @@ class CommentForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
+        validators=[validate_plain_email],
         help_text=_("Not shown on the site."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -198,6 +229,7 @@ class EmailCaptchaForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
+        validators=[validate_plain_email],
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     captcha = captcha_field(

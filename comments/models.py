@@ -1,3 +1,5 @@
+import contextlib
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -175,7 +177,16 @@ def visible_comment_count():
 
 
 def normalise_email(email):
-    return email.strip().lower()
+    """One way to write an address: lower case, and the domain in IDNA's ASCII form, so
+    "Lezer@Voorbeeld.NL" and its full-width or Unicode-cased twins are one address for
+    every per-address rule (limits, subscriptions, data requests)."""
+    local, at, domain = email.strip().rpartition("@")
+    if not at:
+        return email.strip().lower()
+    # A name IDNA cannot write stays as it is (the forms refuse such addresses).
+    with contextlib.suppress(UnicodeError):
+        domain = domain.encode("idna").decode("ascii")
+    return f"{local}@{domain}".lower()
 
 
 class SubscriptionQuerySet(models.QuerySet):

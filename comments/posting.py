@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
-from comments.models import Comment
+from comments.models import Comment, normalise_email
 from comments.notifications import notify_moderators
 from comments.rendering import count_links, render_comment
 from comments.subscriptions import request_subscription
@@ -97,7 +97,7 @@ def post_comment(
         site_id=settings.SITE_ID,
         user=user if user is not None and user.is_authenticated else None,
         user_name=name,
-        user_email=email,
+        user_email=normalise_email(email),
         user_url=url,
         submit_date=timezone.now(),
         ip_address=ip_address,

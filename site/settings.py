@@ -392,6 +392,8 @@ CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 RATELIMIT_IP_META_KEY = "config.client_ip.client_ip"
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 CAPTCHA_REFRESH_RATE = env.str("CAPTCHA_REFRESH_RATE", default="20/m")
+# Captcha images drawn per client address (each form shows one; a new code draws another).
+CAPTCHA_IMAGE_RATE = env.str("CAPTCHA_IMAGE_RATE", default="60/m")
 SUBSCRIPTION_LINK_RATE = env.str("SUBSCRIPTION_LINK_RATE", default="30/m")
 
 # Background work: django-tasks with its database backend; `manage.py run_worker`.

@@ -7,7 +7,11 @@ from django.views.i18n import set_language
 
 from articles.sitemaps import ArticleSitemap
 from articles.views import favicon, robots_txt
-from comments.captcha_views import rate_limited_captcha_audio, rate_limited_captcha_refresh
+from comments.captcha_views import (
+    rate_limited_captcha_audio,
+    rate_limited_captcha_image,
+    rate_limited_captcha_refresh,
+)
 from config.health import app_health, site_health
 
 # Reader-facing pages in Dutch at their own address, in English under /en/: the
@@ -27,6 +31,18 @@ urlpatterns += [
     # Ahead of captcha.urls: the same refresh, with a rate limit.
     path("captcha/refresh/", rate_limited_captcha_refresh, name="captcha-refresh"),
     re_path(r"^captcha/audio/(?P<key>\w+)\.wav$", rate_limited_captcha_audio, name="captcha-audio"),
+    re_path(
+        r"^captcha/image/(?P<key>\w+)/$",
+        rate_limited_captcha_image,
+        {"scale": 1},
+        name="captcha-image",
+    ),
+    re_path(
+        r"^captcha/image/(?P<key>\w+)@2/$",
+        rate_limited_captcha_image,
+        {"scale": 2},
+        name="captcha-image-2x",
+    ),
     path("captcha/", include("captcha.urls")),
     path(
         "sitemap.xml",

@@ -98,3 +98,42 @@ def test_the_spoken_code_says_its_letters_are_english(client, page_url, name, mo
     html = client.get(page_url(name)).content.decode()
     assert ">Laat de code voorlezen</a>" in html
     assert "(de letters worden in het Engels uitgesproken)" in html
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "lezer@voor\u202ebeeld.nl",  # right-to-left override
+        "lezer@voor\u200bbeeld.nl",  # zero-width space
+        "le\u00adzer@voorbeeld.nl",  # soft hyphen
+        "lezer@voorbeeld\u2060.nl",  # word joiner
+        "lezer\u3164@voorbeeld.nl",  # Hangul filler (looks like nothing)
+    ],
+)
+@pytest.mark.parametrize("name", PAGES)
+def test_an_address_with_invisible_characters_is_refused_with_a_dutch_message(
+    client, page_url, name, address
+):
+    response = client.post(page_url(name), filled_in(client, page_url(name), email=address))
+    assert response.status_code == 200
+    assert "Uw e-mailadres bevat tekens die niet zijn toegestaan" in response.content.decode()
+    assert not Subscription.objects.exists()
+    assert not OutgoingMail.objects.exists()
+
+
+def test_one_address_written_many_ways_is_one_address(client, page_url):
+    """Case and full-width letters make no second subscription and no second mail."""
+    for address in ("Lezer@Voorbeeld.NL", "lezer@ｖｏｏｒｂｅｅｌｄ.nl", "LEZER@voorbeeld.nl"):
+        url = page_url("newsletter")
+        response = client.post(url, filled_in(client, url, email=address))
+        assert response.status_code == 200
+    assert list(Subscription.objects.values_list("email", flat=True)) == ["lezer@voorbeeld.nl"]
+    assert OutgoingMail.objects.count() == 1
+
+
+def test_a_comment_keeps_its_address_in_one_form(client, seed_article, comment_form):
+    from comments.models import Comment
+
+    data = comment_form(seed_article, email="Petra@Voorbeeld.NL")
+    assert client.post(reverse("comments:form", args=[seed_article.pk]), data).status_code == 302
+    assert Comment.objects.latest("pk").user_email == "petra@voorbeeld.nl"

@@ -151,6 +151,16 @@ def test_behind_a_proxy_limits_apply_per_reader_not_per_proxy(client, settings):
     assert refresh("203.0.113.2") == 200
 
 
+def test_captcha_images_are_rate_limited(client, settings, db):
+    from captcha.models import CaptchaStore
+
+    settings.CAPTCHA_IMAGE_RATE = "3/m"
+    key = CaptchaStore.generate_key()
+    statuses = [client.get(f"/captcha/image/{key}/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert client.get(f"/captcha/image/{key}/").headers["Content-Type"].startswith("text/plain")
+
+
 def test_the_spoken_captcha_is_rate_limited(client, settings):
     settings.CAPTCHA_REFRESH_RATE = "2/m"
     statuses = [client.get("/captcha/audio/abc.wav").status_code for _ in range(3)]
