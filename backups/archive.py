@@ -37,6 +37,10 @@ def _postgres_environment(database):
     ):
         if database.get(key):
             environment[variable] = str(database[key])
+    # libpq's connection options of DATABASE_URL (sslmode, sslrootcert, ...) as its variables.
+    for option, value in (database.get("OPTIONS") or {}).items():
+        if option.startswith("ssl") and isinstance(value, str):
+            environment[f"PG{option.upper()}"] = value
     return environment
 
 
@@ -67,7 +71,9 @@ def back_up(target_folder, *, alias="default", now=None):
     now = now or timezone.now()
     database = connections[alias].settings_dict
     folder = Path(target_folder) / now.strftime("%Y%m%d-%H%M%S-%f")
-    folder.mkdir(parents=True)
+    # Readers' addresses are in it: for the site's own user only.
+    folder.mkdir(parents=True, mode=0o700)
+    folder.chmod(0o700)
     vendor = connections[alias].vendor
     if vendor == "postgresql":
         dump = folder / "database.dump"
@@ -99,6 +105,24 @@ def back_up(target_folder, *, alias="default", now=None):
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return folder
+
+
+def forget_old_backups(target_folder, *, keep_days, now=None):
+    """Delete the backup folders in `target_folder` made more than `keep_days` ago (their
+    names tell when); returns how many. Erased data and old IP addresses do not outlive
+    the privacy page's promises in backups either."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=keep_days)
+    forgotten = 0
+    for folder in Path(target_folder).iterdir() if Path(target_folder).is_dir() else []:
+        try:
+            made = datetime.datetime.strptime(folder.name, "%Y%m%d-%H%M%S-%f")
+        except ValueError:
+            continue  # not one of ours
+        if made.replace(tzinfo=datetime.UTC) < cutoff and (folder / "manifest.json").exists():
+            shutil.rmtree(folder)
+            forgotten += 1
+    return forgotten
 
 
 def read_manifest(folder):
@@ -148,8 +172,11 @@ def restore(folder, database, *, media_root=None):
         unpacked = media_root.parent / f".restoring-{datetime.datetime.now().timestamp()}"
         with tarfile.open(folder / "media.tar.gz") as archive:
             archive.extractall(unpacked, filter="data")
+        # The media there now are set aside until the restored ones are in place.
+        previous = media_root.parent / f".replaced-{datetime.datetime.now().timestamp()}"
         if media_root.exists():
-            shutil.rmtree(media_root)
+            media_root.rename(previous)
         (unpacked / "media").rename(media_root)
         shutil.rmtree(unpacked)
+        shutil.rmtree(previous, ignore_errors=True)
     return manifest

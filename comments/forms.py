@@ -3,6 +3,7 @@ import secrets
 import time
 import unicodedata
 
+import idna
 from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.conf import settings
@@ -81,8 +82,8 @@ def validate_plain_email(value):
         )
     domain = value.rpartition("@")[2]
     try:
-        domain.encode("idna")
-    except UnicodeError as error:
+        idna.encode(domain, uts46=True, transitional=False)
+    except (idna.IDNAError, UnicodeError) as error:
         raise ValidationError(EmailValidator.message, "invalid") from error
 
 

@@ -1,5 +1,6 @@
 import contextlib
 
+import idna
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -183,9 +184,10 @@ def normalise_email(email):
     local, at, domain = email.strip().rpartition("@")
     if not at:
         return email.strip().lower()
-    # A name IDNA cannot write stays as it is (the forms refuse such addresses).
-    with contextlib.suppress(UnicodeError):
-        domain = domain.encode("idna").decode("ascii")
+    # IDNA 2008 with UTS 46 mapping, as registries and mail servers read names ("ß" stays
+    # "ß", not "ss"). A name it cannot write stays as it is (the forms refuse it).
+    with contextlib.suppress(idna.IDNAError, UnicodeError):
+        domain = idna.encode(domain, uts46=True, transitional=False).decode("ascii")
     return f"{local}@{domain}".lower()
 
 

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.db.models import F, Q
+from django_comments_xtd.models import XtdComment
 
 from articles.page_cache import invalidate_pages
 from comments.models import ANONYMOUS_NAME
@@ -49,6 +50,10 @@ def delete_comments(queryset):
     ids = set(queryset.values_list("pk", flat=True))
     deleted = 0
     with transaction.atomic():
+        # The threads' roots are locked, as posting a reply locks them (post_comment): no
+        # reply can come in under a comment while it is being deleted.
+        thread_ids = set(model.objects.filter(pk__in=ids).values_list("thread_id", flat=True))
+        list(XtdComment.norel_objects.select_for_update().filter(pk__in=thread_ids).values("pk"))
         while ids:
             # A top-level comment is its own parent in django-comments-xtd.
             answered = set(

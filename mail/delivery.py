@@ -12,6 +12,7 @@ message if it is handed over again.
 import contextlib
 import datetime
 import logging
+import time
 from itertools import groupby
 
 from django.conf import settings
@@ -135,10 +136,18 @@ def send_due_mail(batch_size=100):
     sent = 0
     started = timezone.now()  # a mail that fails now waits for a later run
     while mails := claim_due_mail(batch_size, due_by=started):
+        claimed_at = time.monotonic()
         not_loaded = _load_batch(mails)
         smtp = get_connection()
         unreachable = _open(smtp)
         for index, mail in enumerate(mails):
+            if index and time.monotonic() - claimed_at > settings.MAIL_CLAIM_SECONDS / 2:
+                # A slow server: give back the rest while the lease holds, so that no other
+                # worker can take (and send) them as well; the next claim takes them again.
+                OutgoingMail.objects.filter(pk__in=[m.pk for m in mails[index:]]).update(
+                    claimed_until=None
+                )
+                break
             if unreachable:
                 # The server cannot be reached: the rest of the batch waits too.
                 for waiting in mails[index:]:

@@ -13,12 +13,8 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import (
-    DatabaseError,
-    InterfaceError,
-    OperationalError,
-    connections,
-)
+from django.db import Error, InterfaceError, OperationalError, connections
+from django.db.models.functions import Now
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -31,14 +27,14 @@ DATABASE_BACK_OFF_SECONDS = (0.5, 1, 2, 5, 10)
 
 
 def beat(worker_id, started_at):
-    now = timezone.now()
+    # The database's clock, as for the cut-off below: workers on several hosts compare.
     WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id,
         defaults={
             "host": socket.gethostname()[:255],
             "pid": os.getpid(),
             "started_at": started_at,
-            "seen_at": now,
+            "seen_at": Now(),
         },
     )
 
@@ -60,14 +56,17 @@ class Heartbeat(threading.Thread):
         while not self.stopped.is_set():
             try:
                 beat(self.worker_id, self.started_at)
-                if time.monotonic() - last_recovery > settings.MAIL_WORKER_TIMEOUT_SECONDS:
+                if failing:
+                    # Back after an outage: the others need a beat of their own first.
+                    last_recovery = time.monotonic()
+                elif time.monotonic() - last_recovery > settings.MAIL_WORKER_TIMEOUT_SECONDS:
                     # Another worker may have died since: its tasks run here.
                     recover_orphaned_tasks()
                     last_recovery = time.monotonic()
                 failing = False
-            except DatabaseError:
+            except Exception:  # whatever happens, the heartbeat goes on
                 if not failing:
-                    logger.warning("The worker's heartbeat could not be recorded.")
+                    logger.exception("The worker's heartbeat could not be recorded.")
                 failing = True
                 connections.close_all()
             self.stopped.wait(settings.MAIL_WORKER_HEARTBEAT_SECONDS)
@@ -78,8 +77,8 @@ class Heartbeat(threading.Thread):
 
 
 def live_worker_ids(now=None):
-    now = now or timezone.now()
-    cutoff = now - datetime.timedelta(seconds=settings.MAIL_WORKER_TIMEOUT_SECONDS)
+    timeout = datetime.timedelta(seconds=settings.MAIL_WORKER_TIMEOUT_SECONDS)
+    cutoff = (now - timeout) if now else (Now() - timeout)
     return set(
         WorkerHeartbeat.objects.filter(seen_at__gte=cutoff).values_list("worker_id", flat=True)
     )
@@ -91,16 +90,22 @@ def recover_orphaned_tasks(*, now=None, except_worker=None):
     `except_worker` is the worker asking: its own tasks are orphans too when it asks
     after losing its database (it was interrupted while running them).
     """
-    alive = live_worker_ids(now) - {except_worker}
-    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
-    orphans = [
-        task.pk
-        for task in running.only("pk", "worker_ids")
-        if not task.worker_ids or task.worker_ids[-1] not in alive
-    ]
-    return DBTaskResult.objects.filter(pk__in=orphans, status=TaskResultStatus.RUNNING).update(
-        status=TaskResultStatus.READY, started_at=None
+    # Running tasks first, then who is alive: a task claimed in between is not touched,
+    # because its claim changed started_at, which the update below requires unchanged.
+    running = list(
+        DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only(
+            "pk", "worker_ids", "started_at"
+        )
     )
+    alive = live_worker_ids(now) - {except_worker}
+    recovered = 0
+    for task in running:
+        if task.worker_ids and task.worker_ids[-1] in alive:
+            continue
+        recovered += DBTaskResult.objects.filter(
+            pk=task.pk, status=TaskResultStatus.RUNNING, started_at=task.started_at
+        ).update(status=TaskResultStatus.READY, started_at=None)
+    return recovered
 
 
 def forget_dead_workers(now=None):
@@ -117,7 +122,7 @@ def wait_for_database():
         try:
             connections["default"].ensure_connection()
             return
-        except DatabaseError:
+        except Error:
             pause = DATABASE_BACK_OFF_SECONDS[min(attempt, len(DATABASE_BACK_OFF_SECONDS) - 1)]
             attempt += 1
             time.sleep(pause)

@@ -9,6 +9,7 @@ fault needs: the request id, method, path (tokens masked), status and the traceb
 """
 
 import logging
+import re
 import threading
 import time
 import traceback
@@ -92,9 +93,18 @@ class ErrorMailHandler(logging.Handler):
                 lines.append(f"The same error {left_out} more times since the last mail.")
             lines += ["", *traceback.format_exception(kind, exception, trace)]
             subject = _one_line(f"{record.levelname}: {record.getMessage()} [{request_id}]")
-            mail.mail_admins(subject, "\n".join(line.rstrip("\n") for line in lines))
+            body = "\n".join(line.rstrip("\n") for line in lines)
+            # An exception's message can quote a row (a database's "Key (email)=(…)").
+            mail.mail_admins(_without_addresses(subject), _without_addresses(body))
         except Exception:
             self.handleError(record)
+
+
+_ADDRESS = re.compile(r"[^\s@()<>\[\]'\"=,;:]+@[^\s@()<>\[\]'\"=,;:]+\.[A-Za-z]{2,}")
+
+
+def _without_addresses(text):
+    return _ADDRESS.sub("<e-mailadres>", text)
 
 
 # Sentry (optional: pip install '.[sentry]')

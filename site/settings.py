@@ -224,6 +224,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Where `manage.py backup_site` (make backup) writes a backup folder by default.
 BACKUP_DIR = Path(env.str("DJANGO_BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
+# Backups older than this are deleted after each new one (they hold what readers erased).
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=14)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -19,6 +19,7 @@ from comments.models import Comment, Subscription
 from comments.posting import post_comment
 from mail.models import OutgoingMail
 from mail.outbox import queue_mail
+from tests.processes import wait_for
 
 TABLES = {
     "comments_comment": "xtdcomment_ptr_id",
@@ -139,12 +140,14 @@ def test_a_backup_made_while_the_site_writes_restores_every_row(
     writer = Writer(seed_article)
     writer.start()
     try:
+        # The backup starts while comments are being posted, and they go on after it.
+        wait_for(lambda: writer.posted >= 2, 30, "the site being written to")
         folder = back_up(tmp_path / "back-ups")
-        during = writer.posted
+        at_the_end = writer.posted
+        wait_for(lambda: writer.posted > at_the_end, 30, "writing to go on")
     finally:
         writer.stopped.set()
         writer.join(timeout=30)
-    assert writer.posted > during >= 0 and writer.posted >= 2, "nothing was written meanwhile"
 
     restore(folder, fresh_database)
     restored = restored_rows(fresh_database)
@@ -187,3 +190,17 @@ def test_media_are_backed_up_and_restored(db, tmp_path, settings, fresh_database
     folder = back_up(tmp_path / "back-ups")
     restore(folder, fresh_database, media_root=tmp_path / "hersteld")
     assert (tmp_path / "hersteld" / "beelden" / "foto.jpg").read_bytes() == b"\xff\xd8beeld"
+
+
+def test_a_backup_is_for_the_sites_own_user_and_old_ones_are_forgotten(db, tmp_path):
+    import datetime
+
+    from backups.archive import forget_old_backups
+
+    now = timezone.now()
+    old = back_up(tmp_path, now=now - datetime.timedelta(days=20))
+    recent = back_up(tmp_path, now=now - datetime.timedelta(days=2))
+    (tmp_path / "notes").mkdir()  # not a backup: left alone
+    assert oct(recent.stat().st_mode & 0o777) == "0o700"
+    assert forget_old_backups(tmp_path, keep_days=14, now=now) == 1
+    assert not old.exists() and recent.exists() and (tmp_path / "notes").exists()

@@ -487,3 +487,33 @@ def test_articles_sent_before_sends_were_recorded_count_as_sent():
         ok, refused = sendable(Article.objects.filter(pk=article.pk))
         assert ok == []
         assert [a.pk for a, _reason in refused] == [article.pk]
+
+
+def test_addresses_stored_before_are_written_in_one_form(seed_article):
+    """Migration comments 0010: old rows get the form every per-address rule looks for,
+    and two subscriptions of one address for one article become the confirmed one."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from comments.models import Comment, Subscription
+    from mail.models import OutgoingMail
+
+    unconfirmed = Subscription.objects.create(email="lezer@voorbeeld.nl", article=seed_article)
+    confirmed = Subscription.objects.create(
+        email="LEZER@Voorbeeld.NL", article=seed_article, confirmed_at=timezone.now()
+    )
+    newsletter = Subscription.objects.create(email="Lezer@Bücher.de", article=None)
+    comment = Comment.objects.for_article(seed_article).first()
+    Comment.objects.filter(pk=comment.pk).update(user_email="Petra@VOORBEELD.nl")
+    mail = OutgoingMail.objects.create(key="k", kind="data_export", to="Lezer@Bücher.de")
+
+    migration = import_module("comments.migrations.0010_addresses_in_one_form")
+    migration.write_in_one_form(apps, None)
+
+    assert not Subscription.objects.filter(pk=unconfirmed.pk).exists()
+    assert Subscription.objects.get(pk=confirmed.pk).email == "lezer@voorbeeld.nl"
+    assert Subscription.objects.get(pk=newsletter.pk).email == "lezer@xn--bcher-kva.de"
+    assert Comment.objects.get(pk=comment.pk).user_email == "petra@voorbeeld.nl"
+    assert OutgoingMail.objects.get(pk=mail.pk).to == "lezer@xn--bcher-kva.de"

@@ -413,3 +413,14 @@ def test_tasks_queued_under_their_old_paths_still_run(make_article, smtp_sink, r
         assert DBTaskResult.objects.get(id=result.id).status == TaskResultStatus.SUCCESSFUL
     assert not DBTaskResult.objects.filter(task_path__startswith="comments.newsletter.").exists()
     assert not DBTaskResult.objects.filter(task_path="comments.tasks.forget_old_data").exists()
+
+
+def test_a_slow_batch_gives_back_what_its_lease_no_longer_covers(smtp_sink, run_worker, settings):
+    """Mail not sent within half the lease goes back to the queue, so no second worker can
+    take it while this one still holds it; each is sent once all the same."""
+    settings.MAIL_CLAIM_SECONDS = 0.001
+    for n in range(3):
+        queue_mail(key=f"traag-{n}", kind="data_export", to=f"lezer{n}@example.nl", language="nl")
+    run_worker()
+    assert sorted(m["To"] for m in smtp_sink.messages) == [f"lezer{n}@example.nl" for n in range(3)]
+    assert set(OutgoingMail.objects.values_list("status", flat=True)) == {"sent"}

@@ -575,3 +575,20 @@ def test_sentry_gets_the_error_without_the_readers_data():
     assert any(
         event.get("tags", {}).get("request_id") == report["id"] for event in report["events"]
     )
+
+
+@pytest.mark.django_db
+def test_an_address_quoted_by_an_exception_is_left_out_of_the_mail(
+    client, settings, seed_article, comment_form, monkeypatch, mailoutbox, mail_handler
+):
+    settings.ADMINS = parse_admins("Beheer <beheer@example.nl>")
+
+    def broken(**kwargs):
+        raise RuntimeError("Key (email, article_id)=(petra@example.nl, 1) already exists.")
+
+    monkeypatch.setattr("comments.views.post_comment", broken)
+    client.raise_request_exception = False
+    assert client.post(post_url(seed_article), comment_form(seed_article)).status_code == 500
+    [message] = mailoutbox
+    assert "petra@example.nl" not in message.message().as_string()
+    assert "Key (email, article_id)=(<e-mailadres>, 1)" in message.body

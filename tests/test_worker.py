@@ -117,3 +117,58 @@ def test_the_worker_waits_out_a_database_outage_and_sends_what_was_queued(tmp_pa
     assert log.count("cannot be reached") == 1, log
     assert "The database is back" in log
     assert [len(sink.to(f"{when}@example.nl")) for when in ("voor", "tijdens", "na")] == [1, 1, 1]
+
+
+def test_the_heartbeat_goes_on_after_any_error(settings, monkeypatch):
+    from django.db import InterfaceError
+
+    from mail import worker as mail_worker
+
+    settings.MAIL_WORKER_HEARTBEAT_SECONDS = 0.01
+    calls = []
+
+    def flaky_beat(worker_id, started_at):
+        calls.append(worker_id)
+        if len(calls) in (1, 2):
+            raise (InterfaceError if len(calls) == 1 else RuntimeError)("gone")
+
+    monkeypatch.setattr(mail_worker, "beat", flaky_beat)
+    heartbeat = mail_worker.Heartbeat("w")
+    heartbeat.start()
+    try:
+        wait_for(lambda: len(calls) >= 4, 10, "more beats")
+        assert heartbeat.is_alive()
+    finally:
+        heartbeat.stop()
+        heartbeat.join(timeout=10)
+
+
+def test_a_lost_connection_is_waited_out_and_the_loop_goes_on(monkeypatch):
+    from django.db import OperationalError
+
+    from mail import worker as mail_worker
+
+    waited, runs = [], []
+    monkeypatch.setattr(mail_worker, "wait_for_database", lambda: waited.append(1))
+    monkeypatch.setattr(mail_worker, "recover_orphaned_tasks", lambda **kwargs: 0)
+
+    def run():
+        runs.append(1)
+        if len(runs) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return "stopped"
+
+    assert mail_worker.run_through_database_outages(run, worker_id="w") == "stopped"
+    assert (len(runs), len(waited)) == (2, 1)
+
+
+def test_an_error_in_a_query_is_not_taken_for_an_outage():
+    from django.db import ProgrammingError
+
+    from mail import worker as mail_worker
+
+    def run():
+        raise ProgrammingError("no such table")
+
+    with pytest.raises(ProgrammingError):
+        mail_worker.run_through_database_outages(run, worker_id="w")

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from backups.archive import BackupError, back_up
+from backups.archive import BackupError, back_up, forget_old_backups
 
 
 class Command(BaseCommand):
@@ -12,10 +12,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--to", default=str(settings.BACKUP_DIR), help="parent folder")
+        parser.add_argument(
+            "--keep-days",
+            type=int,
+            default=settings.BACKUP_KEEP_DAYS,
+            help="then delete the backups there older than this (BACKUP_KEEP_DAYS)",
+        )
 
-    def handle(self, *args, to, **options):
+    def handle(self, *args, to, keep_days, **options):
         try:
             folder = back_up(to)
         except BackupError as error:
             raise CommandError(str(error)) from error
+        forget_old_backups(to, keep_days=keep_days)
         self.stdout.write(str(folder))

@@ -25,7 +25,10 @@ class Command(DatabaseWorkerCommand):
     def handle(self, *args, **options):
         worker_id = options["worker_id"]
         heartbeat = Heartbeat(worker_id)
-        beat(worker_id, heartbeat.started_at)  # seen before it takes a task
+        # Seen before it takes a task; a database that is away now is waited for.
+        run_through_database_outages(
+            lambda: beat(worker_id, heartbeat.started_at), worker_id=worker_id
+        )
         if not options["batch"]:  # a batch run ends when the queue is empty
             heartbeat.start()
         try:
