@@ -8,6 +8,7 @@ the clean-up forgets what is old), so a task a dead worker left "running" is run
 import datetime
 import logging
 import os
+import signal
 import socket
 import threading
 import time
@@ -128,6 +129,13 @@ def wait_for_database():
             time.sleep(pause)
 
 
+def _shutdown_requested():
+    """Whether django-tasks' worker loop was asked to stop (SIGTERM while a task ran): its
+    signal handler is the loop's own method, and the loop then no longer runs."""
+    loop = getattr(signal.getsignal(signal.SIGTERM), "__self__", None)
+    return loop is not None and getattr(loop, "running", True) is False
+
+
 def run_through_database_outages(run, *, worker_id):
     """Run the worker loop `run()`; when the database goes away, wait for it and go on.
 
@@ -139,6 +147,9 @@ def run_through_database_outages(run, *, worker_id):
         try:
             return run()
         except (OperationalError, InterfaceError) as error:  # the connection, not the query
+            if _shutdown_requested():
+                logger.warning("The database cannot be reached (%s); stopping as asked.", error)
+                return None
             logger.warning("The database cannot be reached (%s); the worker waits for it.", error)
             # An error that comes back at once although the server answers (a lock, a
             # timeout) is met with growing pauses, not a busy loop.

@@ -172,3 +172,31 @@ def test_an_error_in_a_query_is_not_taken_for_an_outage():
 
     with pytest.raises(ProgrammingError):
         mail_worker.run_through_database_outages(run, worker_id="w")
+
+
+def test_a_stop_asked_for_during_the_outage_is_not_lost(monkeypatch):
+    """SIGTERM while a task runs, then the task meets the outage: the worker stops."""
+    import signal
+
+    from django.db import OperationalError
+
+    from mail import worker as mail_worker
+
+    class StoppedLoop:
+        running = False
+
+        def shutdown(self, signum, frame):
+            pass
+
+    previous = signal.signal(signal.SIGTERM, StoppedLoop().shutdown)
+    waited = []
+    monkeypatch.setattr(mail_worker, "wait_for_database", lambda: waited.append(1))
+    try:
+
+        def run():
+            raise OperationalError("server closed the connection unexpectedly")
+
+        assert mail_worker.run_through_database_outages(run, worker_id="w") is None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert waited == []
