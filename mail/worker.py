@@ -136,11 +136,13 @@ def _shutdown_requested():
     return loop is not None and getattr(loop, "running", True) is False
 
 
-def run_through_database_outages(run, *, worker_id):
+def run_through_database_outages(run, *, worker_id, after_outage=None):
     """Run the worker loop `run()`; when the database goes away, wait for it and go on.
 
     The outage is logged once, and again when it ends. Tasks interrupted by it are
-    queued again once the database is back.
+    queued again once the database is back, and then `after_outage()` runs: a task that
+    failed on the outage (django-tasks records the failure once the database answers
+    again) has its work found again by the apps' start-up steps.
     """
     failures, last_failure = 0, None
     while True:
@@ -163,6 +165,26 @@ def run_through_database_outages(run, *, worker_id):
             wait_for_database()
             try:
                 recovered = recover_orphaned_tasks(except_worker=worker_id)
+                if after_outage is not None:
+                    after_outage()
             except (OperationalError, InterfaceError):
                 continue  # gone again: the next run meets it and waits
             logger.warning("The database is back; %d interrupted task(s) queued again.", recovered)
+
+
+CONNECTION_ERRORS = {
+    f"{error.__module__}.{error.__qualname__}" for error in (OperationalError, InterfaceError)
+}
+
+
+def run_again_if_the_database_failed_it(sender, task_result, **kwargs):
+    """A task that failed because its connection to the database broke is queued again.
+
+    django-tasks records the failure itself once the database answers again (a few quick
+    retries), so the worker's loop never sees the outage; every task of the site is safe
+    to run again.
+    """
+    if task_result.status != TaskResultStatus.FAILED or not task_result.errors:
+        return
+    if task_result.errors[-1].exception_class_path in CONNECTION_ERRORS:
+        task_result.task.enqueue(*task_result.args, **task_result.kwargs)

@@ -200,3 +200,26 @@ def test_a_stop_asked_for_during_the_outage_is_not_lost(monkeypatch):
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert waited == []
+
+
+def test_a_task_that_failed_on_a_broken_connection_is_queued_again():
+    """django-tasks records such a failure itself once the database is back; it runs again."""
+    from types import SimpleNamespace
+
+    from django_tasks.base import TaskError
+
+    from mail.worker import run_again_if_the_database_failed_it
+
+    def failed(error_path):
+        return SimpleNamespace(
+            status=TaskResultStatus.FAILED,
+            errors=[TaskError(exception_class_path=error_path, traceback="")],
+            task=deliver_outbox,
+            args=[],
+            kwargs={},
+        )
+
+    before = DBTaskResult.objects.filter(status=TaskResultStatus.READY).count()
+    run_again_if_the_database_failed_it(None, failed("django.db.utils.OperationalError"))
+    run_again_if_the_database_failed_it(None, failed("builtins.ValueError"))  # a real bug
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == before + 1

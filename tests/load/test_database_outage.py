@@ -47,7 +47,9 @@ class PageReader(threading.Thread):
         n = 0
         while not self.stopped.is_set():
             n += 1
-            url = self.bases[n % len(self.bases)] + self.path
+            # Every other request is one no cache holds (its own query string): that one
+            # the app must make, so it meets the outage.
+            url = self.bases[n % len(self.bases)] + self.path + (f"?lezer={n}" if n % 2 else "")
             try:
                 with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310
                     status, body = response.status, response.read().decode()

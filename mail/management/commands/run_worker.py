@@ -34,7 +34,9 @@ class Command(DatabaseWorkerCommand):
         try:
             run_through_database_outages(self.prepare, worker_id=worker_id)
             return run_through_database_outages(
-                lambda: super(Command, self).handle(*args, **options), worker_id=worker_id
+                lambda: super(Command, self).handle(*args, **options),
+                worker_id=worker_id,
+                after_outage=self.queue_again,
             )
         finally:
             heartbeat.stop()
@@ -47,6 +49,10 @@ class Command(DatabaseWorkerCommand):
             )
         recover_orphaned_tasks()
         forget_dead_workers()
+        self.queue_again()
+
+    def queue_again(self):
+        """What a stopped worker, or a task that failed on a database outage, left undone."""
         for step in worker_start_steps():
             step()
         if OutgoingMail.objects.waiting().exists():
