@@ -76,7 +76,7 @@ def wake_ups():
 
 
 def run_until(run_worker, condition, what, timeout=20):
-    """Run the worker until `condition()`: a retry is due only after its (short) back-off."""
+    """Run the worker until `condition()`: a retry is due only after its back-off."""
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
@@ -89,8 +89,9 @@ def run_until(run_worker, condition, what, timeout=20):
 
 
 def test_mail_survives_an_smtp_outage_and_arrives_exactly_once(
-    seed_article, subscribe, post, smtp_sink, run_worker, make_article
+    seed_article, subscribe, post, smtp_sink, run_worker, make_article, settings
 ):
+    settings.MAIL_RETRY_BASE_SECONDS = 0.05
     subscribe(seed_article)
     for number in range(4):
         subscribe(seed_article, email=f"lezer{number}@example.nl")
@@ -152,6 +153,7 @@ def test_a_failed_attempt_is_retried_after_its_back_off(registry, smtp_sink, run
 def test_mail_that_cannot_be_delivered_is_given_up_after_mail_give_up_after(
     registry, smtp_sink, run_worker, settings
 ):
+    settings.MAIL_RETRY_BASE_SECONDS = 0.05
     registry.register_kind(greeting())
     smtp_sink.stop()
     queue_greeting(key="greeting:old")
@@ -342,12 +344,15 @@ def test_a_kind_s_reason_not_to_send_cancels_the_mail(registry, smtp_sink, run_w
     assert mail.last_error == "Petra left the list."
 
 
-def test_a_mail_of_a_kind_no_app_registered_waits_until_one_does(registry, smtp_sink, run_worker):
+def test_a_mail_of_a_kind_no_app_registered_waits_until_one_does(
+    registry, smtp_sink, run_worker, settings
+):
+    settings.MAIL_RETRY_BASE_SECONDS = 0.05
     queue_greeting(kind="test_not_yet")
     run_worker()
     mail = OutgoingMail.objects.get()
     assert mail.status == OutgoingMail.Status.PENDING
-    assert mail.attempts == 1
+    assert mail.attempts >= 1
     assert "LookupError" in mail.last_error and "test_not_yet" in mail.last_error
     assert mail.kind_label == "test_not_yet"
     assert smtp_sink.messages == []
