@@ -22,7 +22,11 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [TipInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "body"]}),
-        (_("Publishing"), {"fields": ["status", "published_at", "comments_enabled"]}),
+        (_("Publishing"), {"fields": ["status", "published_at"]}),
+        (
+            _("Discussion"),
+            {"fields": ["comments_enabled", "comment_moderation", "discussion_notice"]},
+        ),
         (_("Author"), {"fields": ["author_name", "author_role", "author_user"]}),
     ]
     raw_id_fields = ["author_user"]

@@ -75,7 +75,29 @@ class Article(models.Model):
         related_name="articles",
         help_text=_("The staff account the author logs in with; marks the author's own replies."),
     )
+
+    class CommentModeration(models.TextChoices):
+        NOBODY = "nobody", _("Nobody: comments appear at once")
+        NEW_COMMENTERS = "new", _("New commenters: until two of their comments were approved")
+        EVERYBODY = "everybody", _("Everybody: every comment waits for a moderator")
+
     comments_enabled = models.BooleanField(_("comments enabled"), default=True)
+    comment_moderation = models.CharField(
+        _("moderation before publication"),
+        max_length=10,
+        choices=CommentModeration,
+        default=CommentModeration.NOBODY,
+        help_text=_("Whose comments wait for a moderator before readers see them."),
+    )
+    discussion_notice = models.CharField(
+        _("notice above the comments"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Shown in a box above the discussion, for example the rules for a sensitive "
+            "subject. With moderation before publication, readers are told so in any case."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

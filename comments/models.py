@@ -101,6 +101,11 @@ class Comment(XtdComment):
         max_length=64, unique=True, null=True, editable=False
     )
 
+    # Why it was held when posted ([{"code": ..., "detail": ...}], comments/screening.py),
+    # and the spam filter's probability then; both shown to moderators.
+    hold_reasons = models.JSONField(_("held because"), default=list, blank=True, editable=False)
+    spam_score = models.FloatField(_("spam score"), null=True, blank=True, editable=False)
+
     # Set once its subscribers' notifications are queued (or none were due).
     notifications_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
 

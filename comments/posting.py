@@ -1,6 +1,5 @@
 """Posting a comment: one operation from a valid form to a stored, threaded comment."""
 
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,7 +10,8 @@ from django_comments_xtd.models import XtdComment
 
 from comments.models import Comment, normalise_email
 from comments.notifications import notify_moderators
-from comments.rendering import count_links, render_comment
+from comments.rendering import render_comment
+from comments.screening import Draft, screen
 from comments.subscriptions import request_subscription
 from comments.tasks import notify_subscribers
 
@@ -34,18 +34,6 @@ def comments_are_open(article):
     if days is None:
         return True
     return timezone.now() - article.published_at <= timezone.timedelta(days=days)
-
-
-def needs_moderation(*, text, text_html, name, url):
-    """More than COMMENTS_MAX_LINKS links, or a blocked word anywhere, holds a comment."""
-    if count_links(text_html) > settings.COMMENTS_MAX_LINKS:
-        return True
-    haystack = " ".join([text, name, url]).lower()
-    return any(
-        re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", haystack)
-        for word in settings.COMMENTS_BLOCKED_WORDS
-        if word.strip()
-    )
 
 
 def deepest_allowed_parent(parent):
@@ -82,7 +70,7 @@ def post_comment(
 
     `rendered` is the text's rendering when the caller made it already (the form does,
     to refuse a text with nothing left). Returns the existing comment when the same form
-    was sent before.
+    was sent before. Raises CommentRefused when a check refuses it (comments/screening.py).
     """
     existing = Comment.objects.filter(submission_key=submission_key).first()
     if existing is not None:
@@ -91,17 +79,33 @@ def post_comment(
     parent = deepest_allowed_parent(parent)
     if rendered is None or rendered.text != text:
         rendered = render_comment(text)
+    email = normalise_email(email)
+    screening = screen(
+        Draft(
+            article=article,
+            parent=parent,
+            name=name,
+            email=email,
+            url=url,
+            text=text,
+            html=rendered.html,
+            ip_address=ip_address,
+            user=user if user is not None and user.is_authenticated else None,
+        )
+    )  # raises CommentRefused
     comment = Comment(
         content_type=ContentType.objects.get_for_model(article),
         object_pk=str(article.pk),
         site_id=settings.SITE_ID,
         user=user if user is not None and user.is_authenticated else None,
         user_name=name,
-        user_email=normalise_email(email),
+        user_email=email,
         user_url=url,
         submit_date=timezone.now(),
         ip_address=ip_address,
-        is_public=not needs_moderation(text=text, text_html=rendered.html, name=name, url=url),
+        is_public=not screening.holds,
+        hold_reasons=[reason.as_json() for reason in screening.hold_reasons],
+        spam_score=screening.spam_score,
         followup=followup,
         parent_id=parent.pk if parent else 0,
         badge=badge_for(user, article),

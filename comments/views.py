@@ -14,6 +14,7 @@ from comments.forms import REFRESH_CAPTCHA, CommentForm, read_form_token
 from comments.models import Comment
 from comments.posting import comments_are_open, post_comment
 from comments.reader_cookie import read_reader_cookie, write_reader_cookie
+from comments.screening import CommentRefused
 
 
 def _render_form(request, article, form, *, status=200, notice=None):
@@ -81,19 +82,26 @@ def comment_form(request, article_id):
         return _render_form(request, article, form)
 
     data = form.cleaned_data
-    posted = post_comment(
-        article=article,
-        parent=form.parent_comment,
-        name=data["name"],
-        email=data["email"],
-        url=data["url"],
-        text=data["comment"],
-        rendered=form.rendered,
-        followup=data["followup"],
-        submission_key=form.token["k"],
-        user=request.user,
-        ip_address=request.client_ip or None,
-    )
+    try:
+        posted = post_comment(
+            article=article,
+            parent=form.parent_comment,
+            name=data["name"],
+            email=data["email"],
+            url=data["url"],
+            text=data["comment"],
+            rendered=form.rendered,
+            followup=data["followup"],
+            submission_key=form.token["k"],
+            user=request.user,
+            ip_address=request.client_ip or None,
+        )
+    except CommentRefused as refusal:
+        # The form comes back with everything the writer typed, and why it was refused.
+        if refusal.field is not None:
+            form.add_error(refusal.field, refusal.message)
+            return _render_form(request, article, form)
+        return _render_form(request, article, form, status=403, notice=refusal.message)
     if posted.is_held:
         messages.info(
             request, _("Thank you! Your comment will appear once the editors have approved it.")

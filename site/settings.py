@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "config.apps.AdminLoginsConfig",  # axes, named in Dutch
     "articles",
     "comments",
+    "moderation",
     "mail",
     "newsletter",
     "privacy",
@@ -366,6 +367,7 @@ COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=None)
 COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
 COMMENTS_BLOCKED_WORDS = env.list("COMMENTS_BLOCKED_WORDS", default=[])
 COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])
+MODERATION_QUEUE_PAGE_SIZE = env.int("MODERATION_QUEUE_PAGE_SIZE", default=50)
 # Retention, as the privacy page tells readers; the worker forgets daily
 # (privacy.tasks.forget_old_data). Commenters' IP addresses: days after the comment.
 COMMENTS_IP_RETENTION_DAYS = env.int("COMMENTS_IP_RETENTION_DAYS", default=30)

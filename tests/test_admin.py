@@ -40,6 +40,7 @@ def test_editor_creates_an_article_with_tips(admin_client_nl):
             "published_at_0": "2024-01-02",
             "published_at_1": "10:00:00",
             "comments_enabled": "on",
+            "comment_moderation": "nobody",
             "author_name": "Redactie",
             "tips-TOTAL_FORMS": "2",
             "tips-INITIAL_FORMS": "0",
