@@ -101,6 +101,10 @@ class Comment(XtdComment):
         max_length=64, unique=True, null=True, editable=False
     )
 
+    # The language of the page it was posted from: mails to its writer are in it.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     # Why it was held when posted ([{"code": ..., "detail": ...}], comments/screening.py),
     # and the spam filter's probability then; both shown to moderators.
     hold_reasons = models.JSONField(_("held because"), default=list, blank=True, editable=False)

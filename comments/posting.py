@@ -65,6 +65,7 @@ def post_comment(
     rendered=None,
     user=None,
     ip_address=None,
+    language=None,
 ):
     """Store a comment once per submission key, threaded under its parent.
 
@@ -110,6 +111,7 @@ def post_comment(
         parent_id=parent.pk if parent else 0,
         badge=badge_for(user, article),
         submission_key=submission_key,
+        language=language or settings.LANGUAGE_CODE,
     )
     comment.set_text(rendered)
     try:

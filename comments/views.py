@@ -95,6 +95,7 @@ def comment_form(request, article_id):
             submission_key=form.token["k"],
             user=request.user,
             ip_address=request.client_ip or None,
+            language=request.LANGUAGE_CODE,
         )
     except CommentRefused as refusal:
         # The form comes back with everything the writer typed, and why it was refused.

@@ -7,8 +7,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
@@ -16,8 +16,19 @@ from comments.admin import CommentAdmin
 from comments.models import Comment
 from moderation import queue
 from moderation.decisions import decide
-from moderation.forms import DecisionForm
-from moderation.models import Ban, Decision, Ground, QueuedComment, Report, WordRule
+from moderation.forms import DecisionForm, ModeratorAlertsForm
+from moderation.models import (
+    Ban,
+    Decision,
+    Ground,
+    ModeratorAlerts,
+    QueuedComment,
+    Report,
+    SpamFilterState,
+    WordRule,
+)
+from moderation.spam_filter import MIN_EXAMPLES_PER_CLASS
+from moderation.spam_scoring import retrain
 
 
 def can_moderate(request):
@@ -52,7 +63,31 @@ class ModerationQueueAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(require_POST(self.decide_view)),
                 name="moderation_decide",
             ),
+            path(
+                "mijn-meldingen/",
+                self.admin_site.admin_view(self.alerts_view),
+                name="moderation_alerts",
+            ),
         ]
+
+    def alerts_view(self, request):
+        """A moderator's own choice: held and reported comments by e-mail, or not."""
+        if not can_moderate(request):
+            raise PermissionDenied
+        alerts, _created = ModeratorAlerts.objects.get_or_create(user=request.user)
+        form = ModeratorAlertsForm(request.POST or None, instance=alerts)
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            messages.success(request, _("Your choice is saved."))
+            return redirect("admin:moderation_queuedcomment_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("My e-mail alerts"),
+            "opts": self.opts,
+            "form": form,
+            "has_address": bool(request.user.email),
+        }
+        return TemplateResponse(request, "moderation/alerts.html", context)
 
     def queue_view(self, request):
         if not can_moderate(request):
@@ -92,6 +127,7 @@ class ModerationQueueAdmin(admin.ModelAdmin):
             "durations": Ban.Duration.choices,
             "can_see_ip": can_see_ip,
             "return_to": request.get_full_path(),
+            "alerts": ModeratorAlerts.objects.filter(user=request.user).first(),
         }
         return TemplateResponse(request, "moderation/queue.html", context)
 
@@ -230,3 +266,81 @@ for name in ("approve", "remove", "mark_as_spam"):
 
 admin.site.unregister(Comment)
 admin.site.register(Comment, ModeratedCommentAdmin)
+
+
+def as_percent(share):
+    return gettext("%(percent)d%%") % {"percent": round(share * 100)}
+
+
+def how_often_right(state):
+    """The held-out figures in words a moderator reads at a glance."""
+    if not state.is_trained:
+        return gettext(
+            "Not trained yet: the filter needs at least %(minimum)d approved and %(minimum)d "
+            "spam comments to learn from, and scores no comment until then."
+        ) % {"minimum": MIN_EXAMPLES_PER_CLASS}
+    tested = gettext(
+        "Tested on %(count)d of the moderators' own past decisions, held out from its training."
+    ) % {"count": state.held_out}
+    if state.precision is None:
+        found = gettext("It called none of them spam, so it caught none of the real spam.")
+    else:
+        found = gettext(
+            "Of the comments the filter called spam, %(precision)s was really spam "
+            "(precision); of the real spam it caught %(recall)s (recall)."
+        ) % {"precision": as_percent(state.precision), "recall": as_percent(state.recall or 0)}
+    return f"{tested} {found}"
+
+
+@admin.register(SpamFilterState)
+class SpamFilterStateAdmin(admin.ModelAdmin):
+    """What the spam filter learnt and how often it was right; moderators read it and
+    retrain it, nobody edits it."""
+
+    list_display = ["trained_at", "learnt_from", "how_often_right", "threshold"]
+    fields = [
+        "trained_at",
+        "learnt_from",
+        "how_often_right",
+        "threshold",
+        "held_out",
+        "true_positives",
+        "false_positives",
+        "true_negatives",
+        "false_negatives",
+    ]
+    readonly_fields = fields
+    actions = ["retrain_now"]
+
+    def has_view_permission(self, request, obj=None):
+        return can_moderate(request) or super().has_view_permission(request, obj)
+
+    def has_retrain_permission(self, request):
+        return can_moderate(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("learnt from"))
+    def learnt_from(self, state):
+        total = state.ham_examples + state.spam_examples
+        return ngettext(
+            "%(total)d decision: %(ham)d approved, %(spam)d spam",
+            "%(total)d decisions: %(ham)d approved, %(spam)d spam",
+            total,
+        ) % {"total": total, "ham": state.ham_examples, "spam": state.spam_examples}
+
+    @admin.display(description=_("how often the filter was right"))
+    def how_often_right(self, state):
+        return how_often_right(state)
+
+    @admin.action(description=_("Retrain the spam filter now"), permissions=["retrain"])
+    def retrain_now(self, request, queryset):
+        state = retrain()
+        self.message_user(request, how_often_right(state), messages.SUCCESS)

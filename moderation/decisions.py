@@ -10,7 +10,15 @@ from django.utils.text import Truncator
 
 from comments.moderation import approve_comments, remove_comments
 from comments.rendering import plain_text
+from mail.models import OutgoingMail
+from mail.outbox import fan_out
+from moderation.mails import (
+    COMMENT_APPROVED_KIND,
+    REPORT_DECIDED_KIND,
+    STATEMENT_OF_REASONS_KIND,
+)
 from moderation.models import Ban, Decision, Ground, Report
+from moderation.tasks import queue_retraining
 
 
 def summary(comment):
@@ -34,6 +42,7 @@ def decide(comments, *, action, moderator, ground="", note="", ban_for=None):
     if not comments:
         return 0
     ids = [comment.pk for comment in comments]
+    held_before = {comment.pk for comment in comments if not comment.is_public}
     queryset = type(comments[0]).objects.filter(pk__in=ids)
     now = timezone.now()
     with transaction.atomic():
@@ -50,8 +59,9 @@ def decide(comments, *, action, moderator, ground="", note="", ban_for=None):
                 raise ValueError(f"unknown moderation action {action!r}")
         if action == Decision.Action.BAN:
             block_writers(comments, duration=ban_for, moderator=moderator, note=note, now=now)
-        Report.objects.open().filter(comment__in=ids).update(decided_at=now)
-        Decision.objects.bulk_create(
+        reports = list(Report.objects.open().filter(comment__in=ids))
+        Report.objects.filter(pk__in=[report.pk for report in reports]).update(decided_at=now)
+        decisions = Decision.objects.bulk_create(
             Decision(
                 comment=comment,
                 comment_summary=summary(comment),
@@ -64,7 +74,58 @@ def decide(comments, *, action, moderator, ground="", note="", ban_for=None):
             )
             for comment in comments
         )
+        tell_readers(decisions, reports=reports, held_before=held_before)
+    queue_retraining()  # the spam filter and the known-spam check learn from it
     return len(comments)
+
+
+def rejected(decision):
+    """Rejected on a ground other than spam."""
+    rejection = decision.action in (Decision.Action.REJECT, Decision.Action.BAN)
+    return rejection and decision.ground != Ground.SPAM
+
+
+def tell_readers(decisions, *, reports, held_before):
+    """The mails a decision sends: to the writer (their held comment is online, or a
+    statement of reasons for a rejection) and to everyone who reported the comment.
+
+    Spam gets no statement: mailing it would confirm the address to a spammer.
+    """
+    mails = []
+    for decision in decisions:
+        comment = decision.comment
+        if not comment.user_email:
+            continue
+        if decision.action == Decision.Action.APPROVE and comment.pk in held_before:
+            mails.append((COMMENT_APPROVED_KIND, comment.user_email, comment.language, decision))
+        elif rejected(decision):
+            mails.append(
+                (STATEMENT_OF_REASONS_KIND, comment.user_email, comment.language, decision)
+            )
+    by_comment = {decision.comment.pk: decision for decision in decisions}
+    fan_out(
+        [
+            OutgoingMail(
+                key=f"{kind}:{decision.pk}",
+                kind=kind,
+                to=to,
+                language=language,
+                params={"decision": decision.pk},
+            )
+            for kind, to, language, decision in mails
+        ]
+        + [
+            OutgoingMail(
+                key=f"{REPORT_DECIDED_KIND}:{report.pk}",
+                kind=REPORT_DECIDED_KIND,
+                to=report.email,
+                language=report.language,
+                params={"report": report.pk, "decision": by_comment[report.comment_id].pk},
+            )
+            for report in reports
+            if report.email
+        ]
+    )
 
 
 def block_writers(comments, *, duration, moderator, note, now):

@@ -199,6 +199,34 @@ class WordRule(models.Model):
         return self.word
 
 
+class ModeratorAlerts(models.Model):
+    """How a moderator hears of held and reported comments: at once, hourly, or not."""
+
+    class Frequency(models.TextChoices):
+        NEVER = "never", _("no e-mail")
+        IMMEDIATELY = "now", _("an e-mail for each one, at once")
+        HOURLY = "hourly", _("one e-mail an hour, when there is something")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderator_alerts"
+    )
+    frequency = models.CharField(
+        _("e-mail about held and reported comments"),
+        max_length=10,
+        choices=Frequency,
+        default=Frequency.NEVER,
+    )
+    # The end of the period the last hourly digest covered.
+    digest_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("moderator's e-mail alerts")
+        verbose_name_plural = _("moderators' e-mail alerts")
+
+    def __str__(self):
+        return f"{self.user}: {self.get_frequency_display()}"
+
+
 class ReportQuerySet(models.QuerySet):
     def open(self):
         return self.filter(decided_at__isnull=True)
@@ -220,14 +248,16 @@ class Report(models.Model):
         Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="reports"
     )
     reason = models.CharField(_("reason"), max_length=20, choices=REASONS)
+    law = models.CharField(_("law or rule broken"), max_length=200, blank=True)
     explanation = models.TextField(_("explanation"), blank=True, max_length=2000)
+    name = models.CharField(_("name"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail address for the outcome"), blank=True)
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
-    # Who reported, as one key (the address, else the IP address): reports from one
-    # reporter count once towards the threshold that holds a comment.
-    reporter = models.CharField(max_length=254, editable=False)
+    # Who reported, as a keyed hash of the address (else the IP address): reports from
+    # one reporter count once towards the threshold that holds a comment.
+    reporter = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(_("reported"), default=timezone.now, db_index=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
@@ -241,3 +271,64 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()}: {self.comment_id}"
+
+
+class SpamFilterState(models.Model):
+    """The spam filter as last trained on the moderators' decisions (one row), and how it
+    did on the part of those decisions held out from its training (moderation.spam_scoring)."""
+
+    # The one row's key: retraining replaces it.
+    SINGLETON = 1
+
+    # SpamFilter.to_json(); empty while there are too few decisions to train on.
+    model = models.JSONField(_("model"), null=True, blank=True, editable=False)
+    trained_at = models.DateTimeField(_("trained"), null=True, blank=True)
+    ham_examples = models.PositiveIntegerField(_("approved comments"), default=0)
+    spam_examples = models.PositiveIntegerField(_("spam comments"), default=0)
+    threshold = models.FloatField(_("threshold"), null=True, blank=True)
+    held_out = models.PositiveIntegerField(_("held-out decisions"), default=0)
+    true_positives = models.PositiveIntegerField(_("spam held"), default=0)
+    false_positives = models.PositiveIntegerField(_("genuine comments held"), default=0)
+    true_negatives = models.PositiveIntegerField(_("genuine comments let through"), default=0)
+    false_negatives = models.PositiveIntegerField(_("spam let through"), default=0)
+    precision = models.FloatField(_("precision"), null=True, blank=True)
+    recall = models.FloatField(_("recall"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("spam filter")
+        verbose_name_plural = _("spam filter")
+
+    def __str__(self):
+        return str(_("spam filter"))
+
+    @property
+    def is_trained(self):
+        return self.model is not None
+
+
+class CommentSign(models.Model):
+    """An e-mail address, IP address or link domain of a comment the moderators decided on
+    (marked as spam, or approved), looked up by the known-spam check at each post.
+
+    Rebuilt from the decisions whenever the spam filter is retrained. Addresses are kept
+    as a keyed digest only, and a lookup also requires the comment to hold the address
+    still, so erasing a writer's data or forgetting old IP addresses ends the match.
+    """
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("e-mail address")
+        IP_ADDRESS = "ip", _("IP address")
+        LINK_DOMAIN = "domain", _("link domain")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind)
+    value = models.CharField(max_length=255)
+    is_spam = models.BooleanField()
+
+    class Meta:
+        verbose_name = _("sign of a decided comment")
+        verbose_name_plural = _("signs of decided comments")
+        indexes = [models.Index(fields=["kind", "value"])]
+
+    def __str__(self):
+        return f"{self.kind}: {self.value}"

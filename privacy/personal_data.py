@@ -17,6 +17,7 @@ from comments import links
 from comments.models import ANONYMOUS_NAME, Comment, Subscription, normalise_email
 from mail.models import OutgoingMail
 from mail.outbox import queue_mail, reader_language
+from moderation.models import Ban, Decision, Report
 
 DATA_MAIL_INTERVAL = datetime.timedelta(hours=1)
 DATA_REQUEST_KIND = "data_export"  # the kind of mail (privacy/mails.py)
@@ -124,6 +125,26 @@ def export(email):
             for comment in comments
         ],
         "subscriptions": [_subscription(subscription) for subscription in subscriptions],
+        "reports": [
+            {
+                "comment_article": _article(report.comment.content_object),
+                "reason": report.reason,
+                "law": report.law,
+                "explanation": report.explanation,
+                "name": report.name,
+                "language": report.language,
+                "date": _date(report.created_at),
+                "decided": _date(report.decided_at),
+            }
+            for report in Report.objects.filter(email=email)
+            .select_related("comment")
+            .prefetch_related("comment__content_object")
+            .order_by("created_at")
+        ],
+        "blocks": [
+            {"ends": _date(ban.ends_at), "lifted": _date(ban.lifted_at), "note": ban.note}
+            for ban in Ban.objects.filter(email=email).order_by("created_at")
+        ],
         "mails": [
             {
                 "kind": mail.kind,
@@ -154,5 +175,9 @@ def erase(email, mode):
         subscriptions = Subscription.objects.of(email).delete()[1].get(Subscription._meta.label, 0)
         # The outbox keeps the address too; waiting mail to it is no longer wanted.
         mails_to(email).delete()
+        # The moderation log keeps the decisions, without the writer's name; reports the
+        # address sent stay (a moderator may still need them), without name or address.
+        Decision.objects.filter(comment__in=ids).update(comment_summary=ANONYMOUS_NAME)
+        Report.objects.filter(email=email).update(email="", name="")
         invalidate_pages()
     return comments, subscriptions

@@ -4,6 +4,7 @@ Development defaults are safe to run locally; with DJANGO_DEBUG off, the
 deployment-specific values must be given or the site refuses to start.
 """
 
+import email.utils
 import os
 import shutil
 from pathlib import Path
@@ -368,6 +369,15 @@ COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
 COMMENTS_BLOCKED_WORDS = env.list("COMMENTS_BLOCKED_WORDS", default=[])
 COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])
 MODERATION_QUEUE_PAGE_SIZE = env.int("MODERATION_QUEUE_PAGE_SIZE", default=50)
+# The local spam filter holds a comment from this probability on (docs/spam-filter.md).
+MODERATION_SPAM_THRESHOLD = env.float("MODERATION_SPAM_THRESHOLD", default=0.9)
+# Independent readers' reports after which a public comment is held for a moderator.
+MODERATION_REPORTS_TO_HOLD = env.int("MODERATION_REPORTS_TO_HOLD", default=3)
+MODERATION_REPORT_RATE = env.str("MODERATION_REPORT_RATE", default="10/h")
+# Where writers object to a moderation decision (the statement of reasons' Reply-To).
+MODERATION_APPEAL_EMAIL = env.str(
+    "MODERATION_APPEAL_EMAIL", default=email.utils.parseaddr(DEFAULT_FROM_EMAIL)[1]
+)
 # Retention, as the privacy page tells readers; the worker forgets daily
 # (privacy.tasks.forget_old_data). Commenters' IP addresses: days after the comment.
 COMMENTS_IP_RETENTION_DAYS = env.int("COMMENTS_IP_RETENTION_DAYS", default=30)

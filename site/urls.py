@@ -19,6 +19,7 @@ from config.health import app_health, site_health
 urlpatterns = i18n_patterns(
     path("", include("articles.urls")),
     path("", include("comments.urls")),
+    path("", include("moderation.urls")),
     path("", include("newsletter.urls")),
     path("", include("privacy.urls")),
     prefix_default_language=False,

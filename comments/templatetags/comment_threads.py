@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from django import template
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from comments.models import Comment
 from comments.posting import comments_are_open
@@ -42,6 +42,14 @@ def with_comment_counts(articles):
     return articles
 
 
+def report_url():
+    """Where a comment is reported (the moderation app's page), up to the comment's id."""
+    try:
+        return reverse("moderation:report", args=[0]).removesuffix("0/")
+    except NoReverseMatch:
+        return None
+
+
 @register.simple_tag
 def article_discussion(article):
     """An article's threaded comments, their count and whether new ones are welcome (1 query)."""
@@ -55,6 +63,7 @@ def article_discussion(article):
             entries,
             reply_url=reverse("comments:form", args=[article.pk]),
             can_reply=is_open,
+            report_url=report_url(),
         ),
         count=sum(1 for entry in entries if not entry.is_placeholder),
         is_open=is_open,

@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('comment_summary', models.CharField(max_length=200, verbose_name='comment')),
-                ('action', models.CharField(choices=[('approve', 'approved'), ('reject', 'rejected'), ('spam', 'marked as spam'), ('ban', 'blocked the writer')], max_length=10, verbose_name='action')),
+                ('action', models.CharField(choices=[('approve', 'approved'), ('reject', 'rejected'), ('spam', 'marked as spam'), ('ban', 'rejected, writer blocked')], max_length=10, verbose_name='action')),
                 ('ground', models.CharField(blank=True, choices=[('spam', 'spam or advertising'), ('offensive', 'offensive or hateful'), ('personal_data', 'personal data of someone else'), ('misleading', 'misleading'), ('illegal', 'illegal content'), ('off_topic', 'off topic or not a contribution to the discussion')], max_length=20, verbose_name='ground')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('moderator_name', models.CharField(max_length=150, verbose_name='moderator')),
@@ -87,10 +87,12 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('reason', models.CharField(choices=[('spam', 'spam or advertising'), ('offensive', 'offensive or hateful'), ('personal_data', 'personal data of someone else'), ('misleading', 'misleading'), ('illegal', 'illegal content')], max_length=20, verbose_name='reason')),
+                ('law', models.CharField(blank=True, max_length=200, verbose_name='law or rule broken')),
                 ('explanation', models.TextField(blank=True, max_length=2000, verbose_name='explanation')),
+                ('name', models.CharField(blank=True, max_length=100, verbose_name='name')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail address for the outcome')),
                 ('language', models.CharField(choices=[('nl', 'Dutch'), ('en', 'English')], default='nl', max_length=8, verbose_name='language')),
-                ('reporter', models.CharField(editable=False, max_length=254)),
+                ('reporter', models.CharField(editable=False, max_length=64)),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='reported')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
                 ('comment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='comments.comment', verbose_name='comment')),

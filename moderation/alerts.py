@@ -1,0 +1,80 @@
+"""Moderators hear of held and reported comments by e-mail, at once or in an hourly
+digest (their choice, ModeratorAlerts), with links to the items in the queue, whose
+buttons act; the mail itself never does."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models.signals import post_save
+from django.utils import timezone
+
+from comments.models import Comment
+from mail.outbox import queue_mail
+from moderation.models import ModeratorAlerts, Report
+
+ALERT_KIND = "moderation_alert"
+DIGEST_KIND = "moderation_digest"
+DIGEST_EVERY = datetime.timedelta(hours=1)
+
+
+def moderators_wanting(frequency):
+    return (
+        ModeratorAlerts.objects.filter(frequency=frequency, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+    )
+
+
+def alert_moderators(*, comment, report=None):
+    """Queue an alert to each moderator who wants one at once: a held comment, or a report."""
+    about = f"report:{report.pk}" if report is not None else f"held:{comment.pk}"
+    params = {"comment": comment.pk, "report": report.pk if report is not None else None}
+    for alerts in moderators_wanting(ModeratorAlerts.Frequency.IMMEDIATELY):
+        queue_mail(
+            key=f"{ALERT_KIND}:{about}:{alerts.user_id}",
+            kind=ALERT_KIND,
+            to=alerts.user.email,
+            # Moderators work in the site's own language, as the admin does.
+            language=settings.LANGUAGE_CODE,
+            **params,
+        )
+
+
+def alert_on_held_comment(sender, instance, created, raw=False, **kwargs):
+    """A comment stored held (at posting) is news for the moderators."""
+    if created and not raw and not instance.is_public:
+        alert_moderators(comment=instance)
+
+
+def connect():
+    post_save.connect(
+        alert_on_held_comment, sender=Comment, dispatch_uid="moderation-alert-on-held"
+    )
+
+
+def pending_between(since, until):
+    """Comments held, and open reports made, in the period, still waiting for a decision."""
+    held = Comment.objects.held().filter(submit_date__gt=since, submit_date__lte=until)
+    reports = Report.objects.open().filter(created_at__gt=since, created_at__lte=until)
+    return held, reports
+
+
+def queue_digests(now=None):
+    """One digest per moderator who wants them hourly, for the period since their last;
+    none when nothing waits. Returns how many were queued."""
+    now = now or timezone.now()
+    queued = 0
+    for alerts in moderators_wanting(ModeratorAlerts.Frequency.HOURLY):
+        since = alerts.digest_until or now - DIGEST_EVERY
+        held, reports = pending_between(since, now)
+        if held.exists() or reports.exists():
+            queued += queue_mail(
+                key=f"{DIGEST_KIND}:{alerts.user_id}:{now.isoformat()}",
+                kind=DIGEST_KIND,
+                to=alerts.user.email,
+                language=settings.LANGUAGE_CODE,
+                since=since.isoformat(),
+                until=now.isoformat(),
+            )
+        ModeratorAlerts.objects.filter(pk=alerts.pk).update(digest_until=now)
+    return queued

@@ -1,0 +1,71 @@
+"""Readers' reports: taken once per reporter, confirmed by mail, and after enough
+independent reports a public comment is held until a moderator decides."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.crypto import salted_hmac
+
+from articles.page_cache import invalidate_pages
+from comments.models import Comment, normalise_email
+from mail.outbox import queue_mail
+from moderation.alerts import alert_moderators
+from moderation.models import Report
+
+REPORT_RECEIVED_KIND = "report_received"
+
+
+def report_comment(*, comment, reason, explanation, law, name, email, language, ip_address):
+    """Store a reader's report; returns it (the earlier one when this reporter already
+    reported this comment and no decision was made since)."""
+    email = normalise_email(email) if email else ""
+    reporter = reporter_key(email or ip_address or "")
+    with transaction.atomic():
+        # One report at a time per comment: the count that holds it is then exact.
+        Comment.objects.select_for_update().filter(pk=comment.pk).exists()
+        earlier = Report.objects.open().filter(comment=comment, reporter=reporter).first()
+        if reporter and earlier is not None:
+            return earlier
+        report = Report.objects.create(
+            comment=comment,
+            reason=reason,
+            law=law,
+            explanation=explanation,
+            name=name,
+            email=email,
+            language=language,
+            reporter=reporter,
+        )
+        hold_when_reported_enough(comment)
+        alert_moderators(comment=comment, report=report)
+        if email:
+            queue_mail(
+                key=f"{REPORT_RECEIVED_KIND}:{report.pk}",
+                kind=REPORT_RECEIVED_KIND,
+                to=email,
+                language=language,
+                report=report.pk,
+            )
+    return report
+
+
+def reporter_key(address):
+    """Who reported, as a keyed hash of their address (else IP address): reports from one
+    reporter count once, and no IP address is kept in the clear."""
+    if not address:
+        return ""
+    return salted_hmac("moderation.reporter", address).hexdigest()
+
+
+def hold_when_reported_enough(comment):
+    reporters = Report.objects.open().filter(comment=comment).values("reporter").distinct().count()
+    if reporters < settings.MODERATION_REPORTS_TO_HOLD:
+        return
+    reasons = [reason for reason in comment.hold_reasons if reason.get("code") != "reports"]
+    reasons.append({"code": "reports", "detail": str(reporters)})
+    held = (
+        Comment.objects.visible()
+        .filter(pk=comment.pk)
+        .update(is_public=False, hold_reasons=reasons)
+    )
+    if held:
+        invalidate_pages()

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from moderation import views
+
+app_name = "moderation"
+
+urlpatterns = [
+    path("reacties/melden/<int:comment_id>/", views.report, name="report"),
+]
