@@ -7,6 +7,10 @@
   var items = Array.prototype.slice.call(document.querySelectorAll(".queue-item"));
   if (!items.length) return;
   var current = null;
+  // Once an action is on its way, more keys would decide on the same comment again.
+  var busy = false;
+  // The ground list chosen on the way to a block: Enter in it goes on to the duration.
+  var blocking = null;
 
   function select(item) {
     if (!item) return;
@@ -22,13 +26,21 @@
     select(items[Math.min(Math.max(index + step, 0), items.length - 1)]);
   }
 
-  function press(selector) {
-    var button = current && current.querySelector(selector);
-    if (button) button.click();
+  function press(button) {
+    if (!button || busy) return;
+    busy = true;
+    button.click();
   }
 
+  // Text is typed into these; a checkbox, a radio button or a button takes no text.
+  var TEXT_INPUTS = /^(text|search|email|url|tel|password|number|date|datetime-local|month|week|time)$/;
+
   function typing(target) {
-    return target.closest("input, textarea, select, [contenteditable]") !== null;
+    if (!target.closest) return false;
+    if (target.closest("textarea, select, [contenteditable]:not([contenteditable='false'])")) {
+      return true;
+    }
+    return target.tagName === "INPUT" && TEXT_INPUTS.test(target.type);
   }
 
   // The item the last action named opens by itself, else the first.
@@ -43,43 +55,87 @@
         item.classList.add("is-current");
       }
     });
+    item.addEventListener("submit", function () {
+      busy = true;
+    });
   });
+  document.addEventListener("focusout", function (event) {
+    if (event.target === blocking) blocking = null;
+  });
+  // Back from the next page (the browser's page cache): the keys work again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) busy = false;
+  });
+
+  function enterInList(list) {
+    var item = list.closest(".queue-item");
+    var ground = item.querySelector('select[name="ground"]');
+    if (list === ground) {
+      if (ground.value === "") return; // a ground first
+      if (blocking === ground) {
+        // On the way to a block: now how long.
+        blocking = null;
+        item.querySelector('select[name="ban_for"]').focus();
+        return;
+      }
+      press(item.querySelector('[data-submit-for="r"]'));
+      return;
+    }
+    if (ground.value === "") {
+      // Blocking needs a ground too: choose it, then Enter comes back here.
+      ground.focus();
+      blocking = ground;
+      return;
+    }
+    press(item.querySelector('[data-submit-for="b"]'));
+  }
 
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     var target = event.target;
-    if (target.matches && target.matches("select[data-key]") && event.key === "Enter") {
-      // Enter in a ground or duration list submits its own action (reject, block).
-      event.preventDefault();
-      var button = target.parentNode.querySelector("[data-submit-for]");
-      if (target.name === "ground" && target.value === "") return;
-      if (button) button.click();
-      return;
-    }
-    if (target.matches && target.matches("select[data-key]") && event.key === "Escape") {
-      current.focus();
-      return;
+    if (target.matches && target.matches(".queue-item select[data-key]")) {
+      if (event.key === "Enter") {
+        // Enter in a ground or duration list submits its own action (reject, block).
+        event.preventDefault();
+        if (!event.repeat) enterInList(target);
+        return;
+      }
+      if (event.key === "Escape") {
+        blocking = null;
+        current.focus();
+        return;
+      }
     }
     if (typing(target)) return;
     var help = document.getElementById("queue-help");
     switch (event.key) {
       case "j": move(1); break;
       case "k": move(-1); break;
-      case "a": press('[data-key="a"]'); break;
-      case "s": press('[data-key="s"]'); break;
+      case "a": if (!event.repeat) press(current.querySelector('[data-key="a"]')); break;
+      case "s": if (!event.repeat) press(current.querySelector('[data-key="s"]')); break;
       case "r": case "b": {
         var list = current.querySelector('select[data-key="' + event.key + '"]');
         var ground = current.querySelector('select[name="ground"]');
         // Blocking needs a ground too: choose it first, then the length of the block.
-        (event.key === "b" && ground.value === "" ? ground : list).focus();
+        if (event.key === "b" && ground.value === "") {
+          ground.focus();
+          blocking = ground;
+        } else {
+          list.focus();
+        }
         break;
       }
       case "x": {
-        var box = current.querySelector(".queue-item__select");
-        box.checked = !box.checked;
+        // A click, so the box changes as if ticked (its change event included).
+        current.querySelector(".queue-item__select").click();
         break;
       }
-      case "?": help.open = !help.open; break;
+      case "?": {
+        help.open = !help.open;
+        // The help is at the top of the page: show it, and the comment again after.
+        (help.open ? help : current).scrollIntoView({ block: "nearest" });
+        break;
+      }
       default: return;
     }
     event.preventDefault();
