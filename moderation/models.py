@@ -255,8 +255,8 @@ class Report(models.Model):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
-    # Who reported, as a keyed hash of the address (else the IP address): reports from
-    # one reporter count once towards the threshold that holds a comment.
+    # Who reported, as a keyed hash of the IP address (else the e-mail address): reports
+    # from one reporter count once towards the threshold that holds a comment.
     reporter = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(_("reported"), default=timezone.now, db_index=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)

@@ -15,14 +15,18 @@ REPORT_RECEIVED_KIND = "report_received"
 
 
 def report_comment(*, comment, reason, explanation, law, name, email, language, ip_address):
-    """Store a reader's report; returns it (the earlier one when this reporter already
-    reported this comment and no decision was made since)."""
+    """Store a reader's report; returns it (the earlier one when the same reporter, with
+    the same address, already reported this comment and no decision was made since)."""
     email = normalise_email(email) if email else ""
-    reporter = reporter_key(email or ip_address or "")
+    # Keyed on the IP address first: an address can be typed up at will, an IP address
+    # cannot, so one person with three addresses still counts once.
+    reporter = reporter_key(ip_address or email or "")
     with transaction.atomic():
         # One report at a time per comment: the count that holds it is then exact.
         Comment.objects.select_for_update().filter(pk=comment.pk).exists()
-        earlier = Report.objects.open().filter(comment=comment, reporter=reporter).first()
+        earlier = (
+            Report.objects.open().filter(comment=comment, reporter=reporter, email=email).first()
+        )
         if reporter and earlier is not None:
             return earlier
         report = Report.objects.create(
@@ -49,15 +53,22 @@ def report_comment(*, comment, reason, explanation, law, name, email, language, 
 
 
 def reporter_key(address):
-    """Who reported, as a keyed hash of their address (else IP address): reports from one
-    reporter count once, and no IP address is kept in the clear."""
+    """Who reported, as a keyed hash of their IP address (else e-mail address): reports
+    from one reporter count once, and no IP address is kept in the clear."""
     if not address:
         return ""
     return salted_hmac("moderation.reporter", address).hexdigest()
 
 
 def hold_when_reported_enough(comment):
-    reporters = Report.objects.open().filter(comment=comment).values("reporter").distinct().count()
+    reporters = (
+        Report.objects.open()
+        .filter(comment=comment)
+        .order_by()
+        .values("reporter")
+        .distinct()
+        .count()
+    )
     if reporters < settings.MODERATION_REPORTS_TO_HOLD:
         return
     reasons = [reason for reason in comment.hold_reasons if reason.get("code") != "reports"]

@@ -49,8 +49,8 @@ def laila(seed_article):
     return Comment.objects.get(user_name="Laila Simonis")
 
 
-def send_report(client, report_form, comment, **fields):
-    response = client.post(report_url(comment), report_form(comment, **fields))
+def send_report(client, report_form, comment, ip="127.0.0.1", **fields):
+    response = client.post(report_url(comment), report_form(comment, **fields), REMOTE_ADDR=ip)
     return response, response.content.decode()
 
 
@@ -118,10 +118,10 @@ def test_a_notice_of_illegal_content_is_confirmed_as_one(
 
 def test_three_independent_reports_hold_a_public_comment(client, report_form, laila, settings):
     for number in range(2):
-        send_report(client, report_form, laila, email=f"lezer{number}@example.nl")
+        send_report(client, report_form, laila, ip=f"198.51.100.{number}")
     laila.refresh_from_db()
     assert laila.is_public
-    send_report(client, report_form, laila, email="lezer2@example.nl")
+    send_report(client, report_form, laila, ip="198.51.100.2", email="lezer2@example.nl")
     laila.refresh_from_db()
     assert not laila.is_public
     assert {"code": "reports", "detail": "3"} in laila.hold_reasons
@@ -135,6 +135,14 @@ def test_one_reader_reporting_three_times_counts_once(client, report_form, laila
     laila.refresh_from_db()
     assert laila.is_public
     assert Report.objects.count() == 1
+
+
+def test_one_reader_with_three_addresses_still_counts_once(client, report_form, laila):
+    for number in range(3):
+        send_report(client, report_form, laila, email=f"ik{number}@example.nl")
+    laila.refresh_from_db()
+    assert laila.is_public
+    assert Report.objects.count() == 3  # each is kept, and each address hears the outcome
 
 
 def test_reports_are_rate_limited_and_keep_the_text(client, report_form, laila, settings):
