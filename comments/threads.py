@@ -130,7 +130,7 @@ def _comment_body(entry, labels, can_reply):
         if labels["report_url"]:
             what = escape(labels["report_what"] % {"name": shown_name})
             links.append(
-                f'<a class="comment__report" href="{labels["report_url"]}{pk}/">'
+                f'<a class="comment__report" href="{labels["report_url"]}{pk}/" rel="nofollow">'
                 f'{labels["report"]}<span class="visually-hidden"> {what}</span></a>'
             )
         if links:

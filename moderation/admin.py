@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -74,7 +76,9 @@ class ModerationQueueAdmin(admin.ModelAdmin):
         """A moderator's own choice: held and reported comments by e-mail, or not."""
         if not can_moderate(request):
             raise PermissionDenied
-        alerts, _created = ModeratorAlerts.objects.get_or_create(user=request.user)
+        alerts = ModeratorAlerts.objects.filter(user=request.user).first() or ModeratorAlerts(
+            user=request.user
+        )  # stored only when the moderator saves a choice
         form = ModeratorAlertsForm(request.POST or None, instance=alerts)
         if request.method == "POST" and form.is_valid():
             form.save()
@@ -97,7 +101,7 @@ class ModerationQueueAdmin(admin.ModelAdmin):
             current = queue.DEFAULT_QUEUE
         can_see_ip = request.user.has_perm("comments.view_ip_address")
         article_id = request.GET.get("artikel", "")
-        article_id = int(article_id) if article_id.isdigit() else None
+        article_id = int(article_id) if re.fullmatch(r"[0-9]{1,18}", article_id) else None
         search = request.GET.get("q", "")[:200]
         comments = queue.filtered(
             queue.queue_comments(current),
@@ -144,6 +148,10 @@ class ModerationQueueAdmin(admin.ModelAdmin):
                     messages.error(request, error)
             return redirect(back)
         data = form.cleaned_data
+        if data["action"] == Decision.Action.BAN and not request.user.has_perm(
+            "moderation.add_ban"
+        ):
+            raise PermissionDenied
         count = decide(
             data["comments"],
             action=data["action"],
@@ -195,12 +203,36 @@ class DecisionAdmin(admin.ModelAdmin):
 
 @admin.register(Ban)
 class BanAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "ends_at", "in_force", "note", "created_by", "created_at"]
+    list_display = [
+        "email",
+        "ip_network",
+        "ends_at",
+        "in_force",
+        "note",
+        "created_by",
+        "created_at",
+    ]
     list_filter = [("lifted_at", admin.EmptyFieldListFilter), "created_at"]
     search_fields = ["email", "ip_network", "note"]
     fields = ["email", "ip_network", "ends_at", "note", "comment", "lifted_at"]
     readonly_fields = ["comment", "lifted_at"]
     actions = ["lift"]
+
+    # IP addresses and ranges only for those who may see commenters' IP addresses.
+    @staticmethod
+    def _without_ip(request, names):
+        if request.user.has_perm("comments.view_ip_address"):
+            return names
+        return [name for name in names if name != "ip_network"]
+
+    def get_list_display(self, request):
+        return self._without_ip(request, super().get_list_display(request))
+
+    def get_search_fields(self, request):
+        return self._without_ip(request, super().get_search_fields(request))
+
+    def get_fields(self, request, obj=None):
+        return self._without_ip(request, super().get_fields(request, obj))
 
     @admin.display(description=_("in force"), boolean=True)
     def in_force(self, ban):
@@ -237,7 +269,11 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 class ModeratedCommentAdmin(CommentAdmin):
-    """The comment list's actions go through decide(), so they are logged as well."""
+    """The comment list's actions go through decide(), so they are logged as well; the
+    status is changed only that way (or in the queue), never by ticking a box."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "is_public", "is_removed", "is_spam"]
 
     def _decide(self, request, queryset, action, **options):
         count = decide(queryset, action=action, moderator=request.user, **options)

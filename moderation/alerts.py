@@ -18,11 +18,16 @@ DIGEST_EVERY = datetime.timedelta(hours=1)
 
 
 def moderators_wanting(frequency):
-    return (
-        ModeratorAlerts.objects.filter(frequency=frequency, user__is_active=True)
+    """Who wants alerts this often and still moderates (someone who left the moderators
+    keeps the choice, but no longer gets commenters' texts and addresses)."""
+    candidates = (
+        ModeratorAlerts.objects.filter(
+            frequency=frequency, user__is_active=True, user__is_staff=True
+        )
         .exclude(user__email="")
         .select_related("user")
     )
+    return [alerts for alerts in candidates if alerts.user.has_perm("comments.change_comment")]
 
 
 def alert_moderators(*, comment, report=None):

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from comments.models import Comment
 from comments.moderation import approve_comments, remove_comments
 from comments.rendering import plain_text
 from mail.models import OutgoingMail
@@ -38,14 +39,23 @@ def decide(comments, *, action, moderator, ground="", note="", ban_for=None):
     rejected, and the writer's address and IP address blocked for `ban_for` (a
     Ban.Duration). Returns the number of comments decided on.
     """
-    comments = list(comments)
-    if not comments:
-        return 0
     ids = [comment.pk for comment in comments]
-    held_before = {comment.pk for comment in comments if not comment.is_public}
-    queryset = type(comments[0]).objects.filter(pk__in=ids)
+    if not ids:
+        return 0
     now = timezone.now()
     with transaction.atomic():
+        # Locked, and read again inside the transaction: two moderators (or one double
+        # click) deciding at once act one after the other, and each sees the other's result.
+        comments = list(Comment.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        if action == Decision.Action.APPROVE:
+            # An emptied comment (deleted with replies, or erased by its writer) stays so.
+            comments = [comment for comment in comments if comment.comment]
+        if not comments:
+            return 0
+        ids = [comment.pk for comment in comments]
+        held_before = {comment.pk for comment in comments if not comment.is_public}
+        removed_before = {comment.pk for comment in comments if comment.is_removed}
+        queryset = Comment.objects.filter(pk__in=ids)
         match action:
             case Decision.Action.APPROVE:
                 approve_comments(queryset)
@@ -55,6 +65,8 @@ def decide(comments, *, action, moderator, ground="", note="", ban_for=None):
                 ground = Ground.SPAM
             case Decision.Action.REJECT | Decision.Action.BAN:
                 remove_comments(queryset, spam=ground == Ground.SPAM)
+                if ground != Ground.SPAM:
+                    queryset.update(is_spam=False)  # rejected on another ground: not spam
             case _:
                 raise ValueError(f"unknown moderation action {action!r}")
         if action == Decision.Action.BAN:
@@ -74,22 +86,26 @@ def decide(comments, *, action, moderator, ground="", note="", ban_for=None):
             )
             for comment in comments
         )
-        tell_readers(decisions, reports=reports, held_before=held_before)
+        tell_readers(
+            decisions, reports=reports, held_before=held_before, removed_before=removed_before
+        )
     queue_retraining()  # the spam filter and the known-spam check learn from it
     return len(comments)
 
 
 def rejected(decision):
-    """Rejected on a ground other than spam."""
+    """Rejected on a ground given, other than spam."""
     rejection = decision.action in (Decision.Action.REJECT, Decision.Action.BAN)
-    return rejection and decision.ground != Ground.SPAM
+    return rejection and decision.ground not in ("", Ground.SPAM)
 
 
-def tell_readers(decisions, *, reports, held_before):
+def tell_readers(decisions, *, reports, held_before, removed_before):
     """The mails a decision sends: to the writer (their held comment is online, or a
     statement of reasons for a rejection) and to everyone who reported the comment.
 
-    Spam gets no statement: mailing it would confirm the address to a spammer.
+    Spam gets no statement: mailing it would confirm the address to a spammer; a comment
+    hidden before gets none again, and one hidden without a ground (the comment list's
+    "Verbergen") gets none: the queue asks for the ground.
     """
     mails = []
     for decision in decisions:
@@ -98,7 +114,7 @@ def tell_readers(decisions, *, reports, held_before):
             continue
         if decision.action == Decision.Action.APPROVE and comment.pk in held_before:
             mails.append((COMMENT_APPROVED_KIND, comment.user_email, comment.language, decision))
-        elif rejected(decision):
+        elif rejected(decision) and comment.pk not in removed_before:
             mails.append(
                 (STATEMENT_OF_REASONS_KIND, comment.user_email, comment.language, decision)
             )
@@ -129,11 +145,13 @@ def tell_readers(decisions, *, reports, held_before):
 
 
 def block_writers(comments, *, duration, moderator, note, now):
-    """One block per writer: their address, and their IP address while it is kept."""
+    """One block per writer: their address, and for a block of at most a week their IP
+    address too (a block until lifted would keep an IP address past its retention)."""
     length = Ban.DURATIONS[Ban.Duration(duration or Ban.Duration.DAY)]
     seen = set()
     for comment in comments:
-        email, ip_address = comment.user_email, comment.ip_address or ""
+        email = comment.user_email
+        ip_address = (comment.ip_address or "") if length else ""
         if (email, ip_address) in seen or not (email or ip_address):
             continue
         seen.add((email, ip_address))

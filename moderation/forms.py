@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -6,11 +8,20 @@ from comments.models import Comment
 from moderation.models import Ban, Decision, Ground, ModeratorAlerts, Report
 
 
+class CommentChoiceField(forms.ModelMultipleChoiceField):
+    """Comments by id; an id no database could hold is refused like an unknown one."""
+
+    def _check_values(self, value):
+        if any(not re.fullmatch(r"[0-9]{1,18}", str(pk)) for pk in value):
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return super()._check_values(value)
+
+
 class DecisionForm(forms.Form):
     """One action from the queue, on one comment or a selection."""
 
     action = forms.ChoiceField(choices=Decision.Action.choices)
-    comments = forms.ModelMultipleChoiceField(
+    comments = CommentChoiceField(
         queryset=Comment.objects.all(),
         error_messages={"required": _("Select at least one comment.")},
     )
@@ -45,7 +56,7 @@ class ReportForm(forms.Form):
         help_text=_("Only for illegal content, for example: defamation (art. 261 Sr)."),
     )
     explanation = forms.CharField(
-        label=_("Explanation (optional)"),
+        label=_("Explanation (optional; needed for illegal content)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),

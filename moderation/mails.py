@@ -23,7 +23,7 @@ from comments.rendering import plain_text
 from mail.messages import AUTO_SUBMITTED, compose
 from mail.registry import MailKind
 from moderation.alerts import ALERT_KIND, DIGEST_KIND, pending_between
-from moderation.models import Ban, Decision, Report
+from moderation.models import Ban, Decision, Ground, Report
 from moderation.queue import hold_reason_text
 from moderation.reports import REPORT_RECEIVED_KIND
 
@@ -82,8 +82,9 @@ def build_report_decided(mail):
         "report": report,
         "decision": decision,
         "removed": decision.action != Decision.Action.APPROVE,
+        "appeal_email": settings.MODERATION_APPEAL_EMAIL,
     }
-    return compose(mail, "moderation/email/report_decided", context)
+    return compose(mail, "moderation/email/report_decided", context, appeal_headers())
 
 
 def appeal_headers():
@@ -96,13 +97,17 @@ def build_statement_of_reasons(mail):
     ban = None
     if decision.action == Decision.Action.BAN:
         ban = Ban.objects.filter(comment=comment).order_by("-created_at").first()
+    reports = list(Report.objects.filter(comment=comment))
     context = {
         **_comment_context(comment),
         "decision": decision,
         "ban": ban,
-        "was_reported": Report.objects.filter(comment=comment).exists(),
-        "was_held_automatically": bool(comment.hold_reasons),
+        "was_reported": bool(reports),
+        "was_noticed_as_illegal": any(report.reason == Ground.ILLEGAL for report in reports),
+        "laws": sorted({report.law for report in reports if report.law}),
+        "held_because": [hold_reason_text(reason) for reason in comment.hold_reasons],
         "appeal_email": settings.MODERATION_APPEAL_EMAIL,
+        "rules_url": absolute_url(reverse("moderation:rules")),
     }
     return compose(mail, "moderation/email/statement_of_reasons", context, appeal_headers())
 
@@ -139,11 +144,22 @@ REPORT_DECIDED = MailKind(
     reason_not_to_send=_report_decision_gone,
     load=load_reports_and_decisions,
 )
+
+
+def _rejection_undone(mail):
+    gone = _decision_gone(mail)
+    if gone:
+        return gone
+    if not mail.decision.comment.is_removed:
+        return "The comment is shown again."
+    return ""
+
+
 STATEMENT_OF_REASONS = MailKind(
     name=STATEMENT_OF_REASONS_KIND,
     label=_("statement of reasons"),
     build=build_statement_of_reasons,
-    reason_not_to_send=_decision_gone,
+    reason_not_to_send=_rejection_undone,
     load=load_reports_and_decisions,
 )
 COMMENT_APPROVED = MailKind(

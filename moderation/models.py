@@ -80,12 +80,16 @@ class BanQuerySet(models.QuerySet):
 
     def matching(self, *, email, ip_address):
         """The bans in force on this address or IP address, the longest first."""
+        candidates = self.in_force().filter(Q(email=email) if email else Q(pk__in=[]))
+        if ip_address:
+            candidates = candidates | self.in_force().exclude(ip_network="")
         bans = [
             ban
-            for ban in self.in_force()
+            for ban in candidates
             if (ban.email and ban.email == email) or ban.covers_ip(ip_address)
         ]
-        return sorted(bans, key=lambda ban: ban.ends_at or timezone.now().max)
+        # Ending last is last; a block until lifted ends after every other.
+        return sorted(bans, key=lambda ban: (ban.ends_at is None, ban.ends_at))
 
 
 class Ban(models.Model):
@@ -142,7 +146,8 @@ class Ban(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return " / ".join(part for part in (self.email, self.ip_network) if part)
+        # Not the IP address: the admin shows this to moderators who may not see it.
+        return self.email or str(_("a block of an IP address"))
 
     def clean(self):
         if not self.email and not self.ip_network:

@@ -3,11 +3,13 @@
 A page of items costs the same few queries whatever its length (load_items).
 """
 
+import contextlib
 import ipaddress
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -48,7 +50,11 @@ def hold_reason_text(reason):
     label = HOLD_REASON_LABELS.get(reason.get("code"))
     if label is None:
         return reason.get("code", "")
-    return label % {"detail": reason.get("detail", "")}
+    detail = reason.get("detail", "")
+    if reason.get("code") == "spam_score":
+        with contextlib.suppress(ValueError):
+            detail = formats.number_format(float(detail), 2)  # 0,97 in Dutch
+    return label % {"detail": detail}
 
 
 def _open_reports():
@@ -83,7 +89,12 @@ def queue_comments(name):
                 .order_by("-submit_date", "-pk")
             )
         case "afgewezen":
-            return comments.filter(is_removed=True, is_spam=False).order_by("-submit_date", "-pk")
+            # Not the emptied placeholders of deleted or erased comments: nothing to decide.
+            return (
+                comments.filter(is_removed=True, is_spam=False)
+                .exclude(comment="")
+                .order_by("-submit_date", "-pk")
+            )
         case "spam":
             return comments.filter(is_spam=True).order_by("-submit_date", "-pk")
     raise ValueError(f"no queue {name!r}")
@@ -139,6 +150,11 @@ class Item:
     history_by_email: History | None = None
     history_by_ip: History | None = None
     next_pk: int | None = None
+
+    @property
+    def scored_as_spam(self):
+        """Held for its spam score: the reason already says the score."""
+        return any(reason.get("code") == "spam_score" for reason in self.comment.hold_reasons)
 
 
 def _histories(key, values):

@@ -1,17 +1,24 @@
 """Readers' reports: taken once per reporter, confirmed by mail, and after enough
 independent reports a public comment is held until a moderator decides."""
 
+import contextlib
+import datetime
+import ipaddress
+
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from articles.page_cache import invalidate_pages
 from comments.models import Comment, normalise_email
+from mail.models import OutgoingMail
 from mail.outbox import queue_mail
 from moderation.alerts import alert_moderators
-from moderation.models import Report
+from moderation.models import Decision, Report
 
 REPORT_RECEIVED_KIND = "report_received"
+CONFIRMATION_INTERVAL = datetime.timedelta(hours=1)
 
 
 def report_comment(*, comment, reason, explanation, law, name, email, language, ip_address):
@@ -41,7 +48,7 @@ def report_comment(*, comment, reason, explanation, law, name, email, language, 
         )
         hold_when_reported_enough(comment)
         alert_moderators(comment=comment, report=report)
-        if email:
+        if email and not confirmed_lately(email):
             queue_mail(
                 key=f"{REPORT_RECEIVED_KIND}:{report.pk}",
                 kind=REPORT_RECEIVED_KIND,
@@ -54,10 +61,23 @@ def report_comment(*, comment, reason, explanation, law, name, email, language, 
 
 def reporter_key(address):
     """Who reported, as a keyed hash of their IP address (else e-mail address): reports
-    from one reporter count once, and no IP address is kept in the clear."""
+    from one reporter count once, and no IP address is kept in the clear. An IPv6
+    address counts by its /64, the block one subscriber is given."""
     if not address:
         return ""
+    with contextlib.suppress(ValueError):
+        ip = ipaddress.ip_address(address)
+        if ip.version == 6:
+            address = str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return salted_hmac("moderation.reporter", address).hexdigest()
+
+
+def confirmed_lately(email):
+    """One confirmation an hour per address: the form cannot be used to mail strangers."""
+    since = timezone.now() - CONFIRMATION_INTERVAL
+    return OutgoingMail.objects.filter(
+        kind=REPORT_RECEIVED_KIND, to=email, created_at__gt=since
+    ).exists()
 
 
 def hold_when_reported_enough(comment):
@@ -71,6 +91,8 @@ def hold_when_reported_enough(comment):
     )
     if reporters < settings.MODERATION_REPORTS_TO_HOLD:
         return
+    if Decision.objects.filter(comment=comment, action=Decision.Action.APPROVE).exists():
+        return  # a moderator let it stay: new reports put it in "Gemeld", not out of sight
     reasons = [reason for reason in comment.hold_reasons if reason.get("code") != "reports"]
     reasons.append({"code": "reports", "detail": str(reporters)})
     held = (

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -9,7 +10,10 @@ from django_ratelimit.decorators import ratelimit
 from comments.forms import REFRESH_CAPTCHA
 from comments.models import Comment
 from moderation.forms import ReportForm
+from moderation.models import Ground
 from moderation.reports import report_comment
+
+MAX_ID = 2**63 - 1  # the largest id a database holds; a larger one is no comment
 
 
 def report_rate(group, request):
@@ -24,6 +28,8 @@ def report_rate(group, request):
 @ratelimit(group="moderation:report", key="ip", rate=report_rate, method="POST", block=False)
 def report(request, comment_id):
     """ "Melden": a reader reports a public comment to the moderators."""
+    if comment_id > MAX_ID:
+        raise Http404
     comment = Comment.objects.visible().on_articles().filter(pk=comment_id).first()
     if comment is None:
         raise Http404
@@ -51,5 +57,29 @@ def report(request, comment_id):
             language=request.LANGUAGE_CODE,
             ip_address=request.client_ip or None,
         )
-        return render(request, "moderation/report_sent.html", {**context, "report": sent})
+        # To a page of its own: reloading the thanks does not send the form again.
+        thanks = reverse("moderation:report-sent", args=[comment.pk])
+        return redirect(f"{thanks}?bevestiging=1" if sent.email else thanks)
     return render(request, "moderation/report.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def report_sent(request, comment_id):
+    comment = Comment.objects.on_articles().filter(pk=min(comment_id, MAX_ID)).first()
+    if comment is None or comment.content_object is None:
+        raise Http404
+    context = {
+        "article": comment.content_object,
+        "confirmation_sent": request.GET.get("bevestiging") == "1",
+    }
+    return render(request, "moderation/report_sent.html", context)
+
+
+def rules(request):
+    """The rules for comments: what is removed and why, how moderation works, how to object."""
+    context = {
+        "grounds": Ground.choices,
+        "reports_to_hold": settings.MODERATION_REPORTS_TO_HOLD,
+        "appeal_email": settings.MODERATION_APPEAL_EMAIL,
+    }
+    return render(request, "moderation/rules.html", context)

@@ -179,5 +179,8 @@ def erase(email, mode):
         # address sent stay (a moderator may still need them), without name or address.
         Decision.objects.filter(comment__in=ids).update(comment_summary=ANONYMOUS_NAME)
         Report.objects.filter(email=email).update(email="", name="")
+        if mode == Erasure.REMOVE:
+            # Reports of comments the writer removed: nothing is left to decide on.
+            Report.objects.open().filter(comment__in=ids).update(decided_at=timezone.now())
         invalidate_pages()
     return comments, subscriptions

@@ -198,7 +198,7 @@ def test_ip_addresses_only_for_moderators_with_that_permission(moderator, seed_a
     held(seed_article, ip_address="198.51.100.23")
     _response, html = queue(moderator)
     assert "198.51.100.23" not in html
-    assert "Tekst, naam of adres" in html
+    assert "Tekst, naam of e-mailadres" in html
 
 
 def test_the_new_queue_holds_public_comments_no_moderator_decided_on(moderator, seed_article):

@@ -5,7 +5,9 @@ from django.db import migrations
 
 GROUP = "Moderatoren"
 PERMISSIONS = {
-    "comments": ["view_comment", "change_comment", "delete_comment"],
+    # Not delete_comment: a moderator rejects (logged, the writer told); deleting for
+    # good is for administrators.
+    "comments": ["view_comment", "change_comment"],
     "moderation": [
         "view_queuedcomment",
         "change_queuedcomment",
