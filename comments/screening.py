@@ -53,6 +53,8 @@ class Screening:
 
     hold_reasons: list = field(default_factory=list)
     spam_score: float | None = None
+    # What one check worked out that another can reuse (e.g. whether the writer is trusted).
+    facts: dict = field(default_factory=dict)
 
     def hold(self, code, detail=""):
         self.hold_reasons.append(HoldReason(code, detail))

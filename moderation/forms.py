@@ -81,6 +81,14 @@ class ReportForm(forms.Form):
         ),
         required=False,
     )
+    # The DSA (art. 16(2)(c)) lets a notice of child sexual abuse be sent anonymously.
+    child_sexual_abuse = forms.BooleanField(
+        label=_(
+            "The report concerns the sexual abuse of children: your name and e-mail address "
+            "are then not needed."
+        ),
+        required=False,
+    )
     captcha = captcha_field(
         _(
             "As an extra check, to make sure this form is filled in by a person, copy the code "
@@ -112,6 +120,8 @@ class ReportForm(forms.Form):
                 "email": _("Fill in your e-mail address: you will hear what we decided."),
                 "good_faith": _("Confirm that you report in good faith."),
             }
+            if data.get("child_sexual_abuse"):
+                del required["name"], required["email"]
             for field, message in required.items():
                 if not data.get(field) and field not in self.errors:
                     self.add_error(field, message)

@@ -81,10 +81,25 @@ def refuse_blocked_writers(draft, screening):
     raise CommentRefused(message)
 
 
+def word_rules(screening):
+    """The site's word rules, read once per comment: {effect: [words]}."""
+    if "word_rules" not in screening.facts:
+        rules = {WordRule.Effect.REFUSE: [], WordRule.Effect.HOLD: []}
+        for word, effect in WordRule.objects.values_list("word", "effect"):
+            rules[effect].append(word)
+        screening.facts["word_rules"] = rules
+    return screening.facts["word_rules"]
+
+
+def trusted(draft, screening):
+    """is_trusted(), worked out once per comment however many checks ask."""
+    if "trusted" not in screening.facts:
+        screening.facts["trusted"] = is_trusted(draft.email)
+    return screening.facts["trusted"]
+
+
 def refuse_banned_words(draft, screening):
-    words = list(
-        WordRule.objects.filter(effect=WordRule.Effect.REFUSE).values_list("word", flat=True)
-    )
+    words = word_rules(screening)[WordRule.Effect.REFUSE]
     for field, text in (("comment", draft.text), ("name", draft.name), ("url", draft.url)):
         word = first_match(words, text)
         if word is not None:
@@ -99,10 +114,7 @@ def refuse_banned_words(draft, screening):
 
 
 def hold_suspect_words(draft, screening):
-    words = [
-        *WordRule.objects.filter(effect=WordRule.Effect.HOLD).values_list("word", flat=True),
-        *settings.COMMENTS_BLOCKED_WORDS,
-    ]
+    words = [*word_rules(screening)[WordRule.Effect.HOLD], *settings.COMMENTS_BLOCKED_WORDS]
     word = first_match(words, " ".join([draft.text, draft.name, draft.url]))
     if word is not None:
         screening.hold("suspect_word", word)
@@ -110,7 +122,11 @@ def hold_suspect_words(draft, screening):
 
 def hold_many_links(draft, screening):
     links = count_links(draft.html)
-    if links > settings.COMMENTS_MAX_LINKS and not _is_staff(draft) and not is_trusted(draft.email):
+    if (
+        links > settings.COMMENTS_MAX_LINKS
+        and not _is_staff(draft)
+        and not trusted(draft, screening)
+    ):
         screening.hold("links", str(links))
 
 
@@ -120,7 +136,7 @@ def hold_before_publication(draft, screening):
         return
     if mode == Article.CommentModeration.EVERYBODY:
         screening.hold("premoderation")
-    elif not is_trusted(draft.email):
+    elif not trusted(draft, screening):
         screening.hold("new_commenter")
 
 

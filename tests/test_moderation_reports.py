@@ -279,3 +279,19 @@ def test_erasure_forgets_a_reporters_address_and_a_writers_name_in_the_log(
     assert (report.email, report.name) == ("", "")
     erase("petra@example.nl", Erasure.ANONYMISE)
     assert "Petra" not in Decision.objects.get().comment_summary
+
+
+def test_a_notice_of_child_sexual_abuse_needs_no_name_or_address(client, report_form, laila):
+    response, _html = send_report(
+        client,
+        report_form,
+        laila,
+        reason="illegal",
+        law="art. 252 Sr",
+        explanation="Een link naar misbruikmateriaal.",
+        good_faith="on",
+        child_sexual_abuse="on",
+    )
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert (report.name, report.email) == ("", "")
