@@ -396,7 +396,7 @@ def test_the_keyboard_alone_works_through_the_queue(page, queue_items, axe):
     expect_current(page, sanne)
 
     # Typing in the search field or a note fires no shortcut.
-    search = page.get_by_label("Tekst, naam of adres")
+    search = page.get_by_label("Tekst, naam of e-mailadres")
     search.focus()
     page.keyboard.type("jkasbrx?")
     expect(search).to_have_value("jkasbrx?")
