@@ -44,6 +44,19 @@ def deepest_allowed_parent(parent):
     return parent
 
 
+def same_comment_just_posted(*, article, name, email, text):
+    """The comment this name and address posted on this article with this text in the last few
+    minutes (COMMENTS_DUPLICATE_MINUTES), if any: Back and send again, from a fresh form
+    with the draft restored, is the same comment, not a second one."""
+    since = timezone.now() - timezone.timedelta(minutes=settings.COMMENTS_DUPLICATE_MINUTES)
+    return (
+        Comment.objects.for_article(article)
+        .filter(user_name=name, user_email=email, comment=text, submit_date__gte=since)
+        .order_by("-submit_date")
+        .first()
+    )
+
+
 def badge_for(user, article):
     if user is None or not user.is_authenticated or not user.is_staff:
         return Comment.Badge.NONE
@@ -77,10 +90,14 @@ def post_comment(
     if existing is not None:
         return PostedComment(existing, created=False)
 
+    email = normalise_email(email)
+    resent = same_comment_just_posted(article=article, name=name, email=email, text=text)
+    if resent is not None:
+        return PostedComment(resent, created=False)
+
     parent = deepest_allowed_parent(parent)
     if rendered is None or rendered.text != text:
         rendered = render_comment(text)
-    email = normalise_email(email)
     screening = screen(
         Draft(
             article=article,

@@ -103,7 +103,11 @@ def comment_form(request, article_id):
             form.add_error(refusal.field, refusal.message)
             return _render_form(request, article, form)
         return _render_form(request, article, form, status=403, notice=refusal.message)
-    if posted.is_held:
+    if not posted.created:
+        messages.info(request, _("Your comment had already been posted."))
+        target = posted.comment.get_absolute_url() if posted.comment.is_visible else None
+        response = redirect(target or f"{article.get_absolute_url()}#reacties")
+    elif posted.is_held:
         messages.info(
             request, _("Thank you! Your comment will appear once the editors have approved it.")
         )

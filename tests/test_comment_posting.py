@@ -1,5 +1,6 @@
 """Posting a comment: captcha, bot checks, rate limit, double posts and kept input."""
 
+import datetime
 import re
 import time
 
@@ -336,3 +337,29 @@ def test_a_comment_saved_with_html_of_its_own_is_sanitised(seed_article):
     )
     made.save()
     assert Comment.objects.get(pk=made.pk).comment_html == "<p>Hallo</p>"
+
+
+def test_back_and_send_again_from_a_fresh_form_posts_one_comment(
+    client, seed_article, comment_form
+):
+    text = "Een lange reactie die ik na Terug nog eens verstuur."
+    first = client.post(post_url(seed_article), comment_form(seed_article, comment=text))
+    again = client.post(post_url(seed_article), comment_form(seed_article, comment=text))
+    [comment] = Comment.objects.filter(comment=text)
+    assert first["Location"] == again["Location"] == comment.get_absolute_url()
+    page = client.get(again["Location"]).content.decode()
+    assert "Uw reactie was al geplaatst." in page
+
+
+def test_the_same_text_later_or_a_different_text_is_a_new_comment(
+    client, seed_article, comment_form
+):
+    text = "Mee eens."
+    client.post(post_url(seed_article), comment_form(seed_article, comment=text))
+    Comment.objects.filter(comment=text).update(
+        submit_date=timezone.now() - datetime.timedelta(minutes=7)
+    )
+    client.post(post_url(seed_article), comment_form(seed_article, comment=text))
+    client.post(post_url(seed_article), comment_form(seed_article, comment="Mee oneens."))
+    assert Comment.objects.filter(comment=text).count() == 2
+    assert Comment.objects.filter(comment="Mee oneens.").count() == 1
