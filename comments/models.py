@@ -101,6 +101,17 @@ class Comment(XtdComment):
         max_length=64, unique=True, null=True, editable=False
     )
 
+    # The comment it answers, when that is deeper than the thread allows: the reply is
+    # placed at the deepest level (its parent) and says whom it answers.
+    in_reply_to = models.ForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     # The language of the page it was posted from: mails to its writer are in it.
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE

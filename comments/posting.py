@@ -95,6 +95,7 @@ def post_comment(
     if resent is not None:
         return PostedComment(resent, created=False)
 
+    answered = parent
     parent = deepest_allowed_parent(parent)
     if rendered is None or rendered.text != text:
         rendered = render_comment(text)
@@ -126,6 +127,7 @@ def post_comment(
         spam_score=screening.spam_score,
         followup=followup,
         parent_id=parent.pk if parent else 0,
+        in_reply_to=answered if answered is not None and answered != parent else None,
         badge=badge_for(user, article),
         submission_key=submission_key,
         language=language or settings.LANGUAGE_CODE,

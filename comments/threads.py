@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 
 from comments.rendering import removed_comment_html
 
+# Stands for the linked name in "in reply to %(name)s" until the text is escaped.
+NAME_MARK = "\x00"
+
 
 @dataclass
 class ThreadEntry:
@@ -77,7 +80,10 @@ def render_threads_html(entries, *, reply_url, can_reply, report_url=None):
     ("/reacties/melden/"), or is None when comments cannot be reported.
     """
     removed = removed_comment_html()
+    names = {entry.comment.pk: entry.comment for entry in entries if not entry.is_placeholder}
     labels = {
+        "names": names,
+        "in_reply_to": _("in reply to %(name)s"),
         "removed": removed,
         "reply": escape(_("Reply")),
         "reply_to": _("to %(name)s"),
@@ -117,6 +123,16 @@ def _comment_body(entry, labels, can_reply):
     if comment.badge:
         badge = f'<span class="comment__badge">{escape(str(comment.get_badge_display()))}</span>'
     text = comment.comment_html or labels["removed"]
+    in_reply_to = ""
+    answered = labels["names"].get(getattr(comment, "in_reply_to_id", None))
+    if answered is not None and answered.pk != comment.parent_id:
+        # Placed beside the comment it answers (the thread is as deep as it goes).
+        link = (
+            f'<a class="comment__answered" href="#c{answered.pk}">'
+            f"{escape(str(answered.display_name))}</a>"
+        )
+        words = escape(labels["in_reply_to"] % {"name": NAME_MARK}).replace(NAME_MARK, link)
+        in_reply_to = f'<span class="comment__in-reply-to">{words}</span>'
     actions = ""
     if comment.comment_html:
         links = []
@@ -143,6 +159,6 @@ def _comment_body(entry, labels, can_reply):
         f'<header class="comment__header"><span class="comment__author" id="c{pk}-naam">'
         f"{name}</span>{badge}"
         f'<a class="comment__permalink" href="#c{pk}">'
-        f'<time datetime="{entry.time_iso}">{entry.time_shown}</time></a></header>'
+        f'<time datetime="{entry.time_iso}">{entry.time_shown}</time></a>{in_reply_to}</header>'
         f'<div class="comment__text">{text}</div>{actions}</article>'
     )

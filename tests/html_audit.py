@@ -42,7 +42,7 @@ SECTION_ATTRIBUTES = {"class", "id", "href", "rel", "datetime", "aria-labelledby
 # The section's own navigation links (no rel: they stay on the site).
 SITE_LINK_CLASSES = {
     "comment__permalink", "comment__reply", "button comment__reply", "discussion__follow",
-    "discussion__feed", "discussion__rules", "comment__report",
+    "discussion__feed", "discussion__rules", "comment__report", "comment__answered",
 }  # fmt: skip
 
 

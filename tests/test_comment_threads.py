@@ -113,6 +113,24 @@ def test_replies_are_indented_up_to_three_levels(client, make_article, comment_f
     assert html.count('<ol class="comments comments--replies">') == 2
 
 
+def test_a_reply_at_the_deepest_level_says_whom_it_answers(client, make_article, comment_form):
+    article = make_article()
+    top = add_comment(article, "Een")
+    second = add_comment(article, "Twee", parent=top)
+    third = add_comment(article, "Laila Simonis", parent=second)
+    client.post(post_url(article), comment_form(article, reply_to=third, name="Vier"))
+    fourth = Comment.objects.get(user_name="Vier")
+    assert (fourth.parent_id, fourth.in_reply_to_id) == (second.pk, third.pk)
+    html = li_of(client.get(article.get_absolute_url()).content.decode(), fourth)
+    assert (
+        f'in reactie op <a class="comment__answered" href="#c{third.pk}">Laila Simonis</a>' in html
+    )
+    # A reply within the depth says nothing extra: its place says it.
+    assert "in reactie op" not in li_of(
+        client.get(article.get_absolute_url()).content.decode(), third
+    )
+
+
 def test_max_depth_is_configurable(client, make_article, comment_form, settings):
     settings.COMMENTS_MAX_DEPTH = 2
     settings.COMMENTS_XTD_MAX_THREAD_LEVEL = 1

@@ -308,7 +308,12 @@ def read_token(token):
 def assert_upgraded(before, stored):
     """The rows read with today's models are the previous release's, moved and renamed."""
     # Fields added since that release, at their defaults.
-    new_comment_fields = {"hold_reasons": [], "spam_score": None, "language": "nl"}
+    new_comment_fields = {
+        "hold_reasons": [],
+        "spam_score": None,
+        "language": "nl",
+        "in_reply_to_id": None,
+    }
     assert rows(Comment) == {
         pk: {**row, **new_comment_fields} for pk, row in before["comments"].items()
     }

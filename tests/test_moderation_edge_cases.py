@@ -56,7 +56,7 @@ def test_a_timed_and_a_lasting_block_together_still_refuse_clearly(
     Ban.objects.create(ip_network="127.0.0.1")
     response = client.post(post_url(seed_article), comment_form(seed_article))
     assert response.status_code == 403
-    assert "Je kunt op deze site geen reacties plaatsen" in response.content.decode()
+    assert "U kunt op deze site geen reacties plaatsen" in response.content.decode()
 
 
 def test_rejecting_twice_sends_one_statement(post, seed_article):

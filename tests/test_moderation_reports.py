@@ -65,8 +65,8 @@ def test_a_report_without_an_address_is_taken_and_thanked_for(client, report_for
     response, _html = send_report(client, report_form, laila, explanation="Grof.")
     assert response.status_code == 302
     thanks = client.get(response["Location"]).content.decode()
-    assert "Bedankt voor je melding" in thanks
-    assert "We hebben je een bevestiging gestuurd" not in thanks
+    assert "Bedankt voor uw melding" in thanks
+    assert "We hebben u een bevestiging gestuurd" not in thanks
     report = Report.objects.get()
     assert (report.comment, report.reason, report.explanation) == (laila, "offensive", "Grof.")
 
@@ -77,7 +77,7 @@ def test_a_report_with_an_address_is_confirmed_by_mail(
     send_report(client, report_form, laila, email=REPORTER, reason="spam")
     run_worker()
     [mail] = smtp_sink.to(REPORTER)
-    assert mail["Subject"] == "We hebben je melding ontvangen"
+    assert mail["Subject"] == "We hebben uw melding ontvangen"
     assert "spam of reclame" in text_of(mail)
     assert "Leuk artikel! Helemaal mee eens." in text_of(mail)
 
@@ -88,9 +88,9 @@ def test_a_report_of_illegal_content_needs_what_a_dsa_notice_needs(client, repor
     for message in (
         "Zeg welke wet of regel de reactie overtreedt.",
         "Leg uit waarom de reactie onwettig is.",
-        "Vul je naam in",
-        "Vul je e-mailadres in",
-        "Bevestig dat je te goeder trouw meldt.",
+        "Vul uw naam in",
+        "Vul uw e-mailadres in",
+        "Bevestig dat u te goeder trouw meldt.",
     ):
         assert message in html
     assert not Report.objects.exists()
@@ -200,7 +200,7 @@ def test_the_writer_of_a_rejected_comment_gets_a_statement_of_reasons(
     [mail] = smtp_sink.to("schrijver@example.nl")
     body = text_of(mail)
     assert mail["Subject"] == (
-        'Je reactie op "Drie tips voor social mediarichtlijnen" is verwijderd'
+        'Uw reactie op "Drie tips voor social mediarichtlijnen" is verwijderd'
     )
     assert mail["Reply-To"] == "bezwaar@example.nl"
     assert "persoonsgegevens van een ander" in body
@@ -214,7 +214,7 @@ def test_a_block_is_in_the_statement_of_reasons(post, seed_article, smtp_sink, r
     decide([comment], action=Decision.Action.BAN, moderator=None, ground="offensive", ban_for="24h")
     run_worker()
     [mail] = smtp_sink.to("schrijver@example.nl")
-    assert "Je kunt tot " in text_of(mail) and "geen reacties plaatsen" in text_of(mail)
+    assert "U kunt tot " in text_of(mail) and "geen reacties plaatsen" in text_of(mail)
 
 
 def test_spam_gets_no_statement(post, seed_article, smtp_sink, run_worker):

@@ -17,6 +17,7 @@ DISPLAYED_FIELDS = [
     "badge",
     "thread_id",
     "parent_id",
+    "in_reply_to_id",
     "level",
     "order",
     "is_public",

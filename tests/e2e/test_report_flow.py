@@ -37,22 +37,22 @@ LAILA_TEXT = "Leuk artikel! Helemaal mee eens."
 
 HEADING = "Een reactie melden"
 REASONS = "Wat is er mis met deze reactie?"
-NOT_SENT = "Je melding is nog niet verstuurd."
+NOT_SENT = "Uw melding is nog niet verstuurd."
 SEND = "Melding versturen"
-THANKS = "Bedankt voor je melding"
-CONFIRMATION_SENT = "We hebben je een bevestiging gestuurd"
-CONFIRMATION_SUBJECT = "We hebben je melding ontvangen"
+THANKS = "Bedankt voor uw melding"
+CONFIRMATION_SENT = "We hebben u een bevestiging gestuurd"
+CONFIRMATION_SUBJECT = "We hebben uw melding ontvangen"
 # Labels, as get_by_label matches them (Django adds the colon after the label).
 EXPLANATION = "Toelichting (niet verplicht; nodig bij onwettige inhoud)"
 LAW = "Welke wet of regel overtreedt ze?"
 GOOD_FAITH = "Ik verklaar te goeder trouw"
-NAME = "Je naam (niet verplicht; nodig bij onwettige inhoud)"
-EMAIL = "Je e-mailadres, om de uitkomst te horen"
+NAME = "Uw naam (niet verplicht; nodig bij onwettige inhoud)"
+EMAIL = "Uw e-mailadres, om de uitkomst te horen"
 # The errors.
 NO_REASON = "Kies wat er mis is met de reactie."
 NO_LAW = "Zeg welke wet of regel de reactie overtreedt."
-NO_GOOD_FAITH = "Bevestig dat je te goeder trouw meldt."
-NO_EMAIL = "Vul je e-mailadres in: je hoort dan wat we besloten."
+NO_GOOD_FAITH = "Bevestig dat u te goeder trouw meldt."
+NO_EMAIL = "Vul uw e-mailadres in: u hoort dan wat we besloten."
 
 
 def report_path(pk):
@@ -230,7 +230,7 @@ def test_report_a_comment_with_the_keyboard_alone(
     [mail] = deliver(REPORTER, 1)
     assert mail["Subject"] == CONFIRMATION_SUBJECT
     body = " ".join(text_of(mail).split())
-    assert "Je reden: misleidend" in body
+    assert "Uw reden: misleidend" in body
     assert f"Laila Simonis: {LAILA_TEXT}" in body
 
 
@@ -360,7 +360,7 @@ def test_report_without_javascript(nojs_page, seed_comments, captcha_answer, del
     )
     [mail] = deliver(REPORTER, 1)
     assert mail["Subject"] == CONFIRMATION_SUBJECT
-    assert "Je reden: spam of reclame" in text_of(mail)
+    assert "Uw reden: spam of reclame" in text_of(mail)
 
 
 @pytest.fixture
