@@ -3,9 +3,14 @@
 Readers vastly outnumber writers. A reader without a session or messages
 cookie gets the page from the cache, with an ETag and Last-Modified so that
 a browser's conditional GET is answered with 304, and a short shared max-age
-for the front server's micro-cache. Every change that shows on a page (a
-comment published, approved or removed, an article or tip edited) moves one
-version number on, which makes every cached page stale at once; a scheduled
+for the front server's micro-cache.
+
+Each entry depends on version numbers. Every page depends on the site's: an article or
+tip edited moves it on and makes every cached page stale at once. A page can also depend
+on narrower ones it declares while it renders (`depends_on`): an article page on its own
+discussion's, the listing on the comment counts'. A comment published, approved or
+removed on article B moves only B's discussion version and the counts' version
+(`invalidate_discussion`): article A's cached page, ETag and all, stays. A scheduled
 article appears when its time comes because no page outlives that moment.
 """
 
@@ -23,30 +28,63 @@ from django.utils.cache import patch_cache_control, patch_vary_headers, set_resp
 from django.utils.http import http_date
 
 VERSION_KEY = "pages:version"
+# Pages that show comment counts (the listing) depend on this one.
+COUNTS_VERSION_KEY = "pages:counts"
 # Part of every page key: a deploy that changes what an entry holds starts afresh.
-ENTRY_FORMAT = 2
+ENTRY_FORMAT = 3
 PAGE_TIMEOUT = 300  # seconds; versions make staleness impossible, this only frees memory
 SHARED_CACHE_CONTROL = {"public": True, "max_age": 0, "s_maxage": 1, "stale_while_revalidate": 30}
 
 
-def _bump_version():
-    cache.set(VERSION_KEY, time.time_ns(), None)
+def discussion_version_key(article_id):
+    return f"pages:discussion:{article_id}"
+
+
+def _bump(*keys):
+    version = time.time_ns()
+    cache.set_many(dict.fromkeys(keys, version), None)
+
+
+def _bump_now_and_on_commit(*keys):
+    # Once now, and once more when the transaction commits: a page rendered in between,
+    # before the change was visible to other connections, is dropped too.
+    _bump(*keys)
+    transaction.on_commit(lambda: _bump(*keys))
 
 
 def invalidate_pages(**kwargs):
-    """Make every cached page stale (signal receivers pass keyword arguments).
-
-    Once now, and once more when the transaction commits: a page rendered in
-    between, before the change was visible to other connections, is dropped too.
-    """
-    _bump_version()
-    transaction.on_commit(_bump_version)
+    """Make every cached page stale (signal receivers pass keyword arguments)."""
+    _bump_now_and_on_commit(VERSION_KEY)
 
 
-def _start_versions():
-    version = time.time_ns()
-    cache.add(VERSION_KEY, version, None)
-    return cache.get(VERSION_KEY, version)
+def invalidate_discussion(*article_ids):
+    """Make stale the pages of these articles' discussions and the pages with counts."""
+    keys = {discussion_version_key(article_id) for article_id in article_ids}
+    if keys:
+        _bump_now_and_on_commit(COUNTS_VERSION_KEY, *keys)
+
+
+def depends_on(request, *keys):
+    """Called by a view before it reads what the versions stand for: its cached page is
+    stale once one of them moves on (as well as the site's). The versions are read now,
+    so a change while the page renders leaves the entry stale, never the page old."""
+    versions = getattr(request, "page_depends_on", {})
+    versions.update(_current_versions(list(keys)))
+    request.page_depends_on = versions
+
+
+def _current_versions(keys, found=None):
+    """The versions of these keys, starting any the cache does not hold."""
+    found = dict(found or cache.get_many(keys))
+    missing = [key for key in keys if found.get(key) is None]
+    if missing:
+        start = time.time_ns()
+        for key in missing:
+            cache.add(key, start, None)
+        found.update(cache.get_many(missing))
+        for key in missing:
+            found.setdefault(key, start)
+    return {key: found[key] for key in keys}
 
 
 def is_anonymous_reader(request):
@@ -83,10 +121,17 @@ def cache_page_for_anonymous_readers(view):
 
         key = f"pages:{ENTRY_FORMAT}:{request.get_full_path()}"
         found = cache.get_many([VERSION_KEY, key])  # one round trip to the cache
-        version = found.get(VERSION_KEY) or _start_versions()
+        version = _current_versions([VERSION_KEY], found)[VERSION_KEY]
         entry = found.get(key)
         now = time.time()
         if entry and entry["version"] == version and entry["valid_until"] > now:
+            # A second round trip only for a page that depends on narrower versions.
+            fresh = not entry["depends_on"] or (
+                _current_versions(list(entry["depends_on"])) == entry["depends_on"]
+            )
+        else:
+            fresh = False
+        if fresh:
             response = _response_from(entry)
         else:
             response = view(request, *args, **kwargs)
@@ -104,6 +149,7 @@ def cache_page_for_anonymous_readers(view):
                     "body": response.content,
                     "content_type": response["Content-Type"],
                     "etag": response["ETag"],
+                    "depends_on": getattr(request, "page_depends_on", {}),
                 }
                 cache.set(key, entry, PAGE_TIMEOUT)
         patch_cache_control(response, **SHARED_CACHE_CONTROL)

@@ -5,13 +5,19 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_GET, require_safe
 
 from articles.models import Article
-from articles.page_cache import cache_page_for_anonymous_readers
+from articles.page_cache import (
+    COUNTS_VERSION_KEY,
+    cache_page_for_anonymous_readers,
+    depends_on,
+    discussion_version_key,
+)
 from articles.site_urls import absolute_url
 
 
 @require_safe
 @cache_page_for_anonymous_readers
 def article_list(request):
+    depends_on(request, COUNTS_VERSION_KEY)
     articles = Article.objects.published().only("title", "slug", "published_at", "lead")
     page = Paginator(articles, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("pagina"))
     return render(request, "articles/article_list.html", {"page_obj": page})
@@ -28,6 +34,7 @@ def article_detail(request, year, month, day, slug):
     )
     if article.get_absolute_url() != request.path:
         return redirect(article, permanent=True)
+    depends_on(request, discussion_version_key(article.pk))
     return render(
         request,
         "articles/article_detail.html",

@@ -11,14 +11,14 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from django_comments_xtd.models import publish_or_unpublish_on_pre_save
 
-        from articles.page_cache import invalidate_pages
         from comments import mails
+        from comments.moderation import invalidate_discussion_of
         from comments.tasks import queue_pending_notifications
         from mail.registry import on_worker_start, register_kind
 
-        # A comment saved or deleted changes the article page and the listing's counts.
-        post_save.connect(invalidate_pages, sender="comments.Comment", dispatch_uid="pages-c-save")
-        post_delete.connect(invalidate_pages, sender="comments.Comment", dispatch_uid="pages-c-del")
+        # A comment saved or deleted changes its article's pages and the listing's counts.
+        for signal, uid in ((post_save, "pages-c-save"), (post_delete, "pages-c-del")):
+            signal.connect(invalidate_discussion_of, sender="comments.Comment", dispatch_uid=uid)
 
         # django-comments-xtd unpublishes every reply when a comment is removed;
         # we keep the replies and show the removed comment as a placeholder.

@@ -4,9 +4,25 @@ from django.db import transaction
 from django.db.models import F, Q
 from django_comments_xtd.models import XtdComment
 
-from articles.page_cache import invalidate_pages
+from articles.page_cache import invalidate_discussion
 from comments.models import ANONYMOUS_NAME
 from comments.tasks import notify_subscribers
+
+
+def invalidate_discussion_of(sender=None, instance=None, **kwargs):
+    """A comment saved or deleted (a signal receiver): its article's pages are stale."""
+    if instance is not None and instance.object_pk:
+        invalidate_discussion(int(instance.object_pk))
+
+
+def articles_of(queryset):
+    return {int(pk) for pk in queryset.values_list("object_pk", flat=True)}
+
+
+def invalidate_discussions(queryset):
+    """The pages of the articles these comments are on are stale (update() sends no
+    save signals); called after the change."""
+    invalidate_discussion(*articles_of(queryset))
 
 
 def approve_comments(queryset):
@@ -22,7 +38,7 @@ def approve_comments(queryset):
         )
         for comment_id in ids:
             notify_subscribers.enqueue(comment_id)
-    invalidate_pages()  # update() sends no save signals
+        invalidate_discussions(queryset.model.objects.filter(pk__in=ids))
     return count
 
 
@@ -34,8 +50,9 @@ def remove_comments(queryset, *, spam=False):
     changes = {"is_removed": True}
     if spam:
         changes["is_spam"] = True
+    articles = articles_of(queryset)  # before: the update may take them out of the queryset
     count = queryset.update(**changes)
-    invalidate_pages()  # update() sends no save signals
+    invalidate_discussion(*articles)
     return count
 
 
@@ -48,6 +65,7 @@ def delete_comments(queryset):
     """
     model = queryset.model
     ids = set(queryset.values_list("pk", flat=True))
+    articles = articles_of(model.objects.filter(pk__in=ids))
     deleted = 0
     with transaction.atomic():
         # The threads' roots are locked, as posting a reply locks them (post_comment): no
@@ -76,5 +94,5 @@ def delete_comments(queryset):
             user_url="",
             ip_address=None,
         )
-    invalidate_pages()
+    invalidate_discussion(*articles)
     return deleted, kept

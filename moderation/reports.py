@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from articles.page_cache import invalidate_pages
+from articles.page_cache import invalidate_discussion
 from comments.models import Comment, normalise_email
 from mail.models import OutgoingMail
 from mail.outbox import queue_mail
@@ -101,4 +101,4 @@ def hold_when_reported_enough(comment):
         .update(is_public=False, hold_reasons=reasons)
     )
     if held:
-        invalidate_pages()
+        invalidate_discussion(int(comment.object_pk))

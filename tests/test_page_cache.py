@@ -59,6 +59,24 @@ def test_moderation_shows_at_once(client, seed_article, decision):
     assert ("Leuk artikel!" in html) == (decision == "approve")
 
 
+def test_a_comment_on_one_article_leaves_another_articles_cached_page_untouched(
+    client, seed_article, make_article, comment_form
+):
+    other = make_article()
+    listing = client.get(reverse("articles:index"))
+    first = client.get(other.get_absolute_url())
+    response = client.post(post_url(seed_article), comment_form(seed_article))
+    assert response.status_code == 302
+    client.cookies.clear()  # the thank-you message made the next page personal
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(other.get_absolute_url())
+    assert len(queries) == 0  # from the cache: nothing of it changed
+    assert (again.content, again["ETag"]) == (first.content, first["ETag"])
+    # The commented article and the listing's count are new at once.
+    assert "Goed punt, dank voor de tips." in client.get(seed_article.get_absolute_url()).text
+    assert client.get(reverse("articles:index"))["ETag"] != listing["ETag"]
+
+
 def test_an_edited_article_shows_at_once(client, seed_article):
     client.get(seed_article.get_absolute_url())
     seed_article.lead = "Een nieuwe inleiding."
