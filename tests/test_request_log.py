@@ -300,7 +300,15 @@ def test_a_cached_page_gets_a_fresh_id_and_still_comes_from_the_cache(
     assert second.content == first.content
     assert first["X-Request-ID"].encode() not in first.content
     entry = cache.get(f"pages:{ENTRY_FORMAT}:{url}")
-    assert set(entry) == {"version", "valid_until", "made_at", "body", "content_type", "etag"}
+    assert set(entry) == {
+        "version",
+        "valid_until",
+        "made_at",
+        "body",
+        "content_type",
+        "etag",
+        "depends_on",
+    }
 
 
 # Error mail
