@@ -1,5 +1,6 @@
 import re
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -109,7 +110,9 @@ class ModerationQueueAdmin(admin.ModelAdmin):
             search=search,
             can_see_ip=can_see_ip,
         )
-        page = Paginator(comments, queue.page_size()).get_page(request.GET.get("pagina"))
+        page = Paginator(comments, settings.MODERATION_QUEUE_PAGE_SIZE).get_page(
+            request.GET.get("pagina")
+        )
         items = queue.load_items(page.object_list, can_see_ip=can_see_ip)
         # After an action the next item opens; after the last one, the one before it.
         for index, item in enumerate(items):

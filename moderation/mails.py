@@ -32,15 +32,18 @@ STATEMENT_OF_REASONS_KIND = "statement_of_reasons"
 COMMENT_APPROVED_KIND = "comment_approved"
 
 
-def load_reports_and_decisions(mails):
-    """Each mail's report and decision with their comment, in a few queries per batch."""
-    reports = Report.objects.select_related("comment").in_bulk(
-        {mail.params.get("report") for mail in mails} - {None}
-    )
-    decisions = Decision.objects.select_related("comment").in_bulk(
-        {mail.params.get("decision") for mail in mails} - {None}
-    )
+def by_id(queryset, mails, param):
+    return queryset.in_bulk({mail.params.get(param) for mail in mails} - {None})
+
+
+def load_moderation_mails(mails):
+    """Each mail's comment, report and decision (those its params name), in three queries
+    for a whole batch of any of this app's kinds."""
+    comments = by_id(Comment.objects.all(), mails, "comment")
+    reports = by_id(Report.objects.select_related("comment"), mails, "report")
+    decisions = by_id(Decision.objects.select_related("comment"), mails, "decision")
     for mail in mails:
+        mail.comment = comments.get(mail.params.get("comment"))
         mail.report = reports.get(mail.params.get("report"))
         mail.decision = decisions.get(mail.params.get("decision"))
 
@@ -135,14 +138,14 @@ REPORT_RECEIVED = MailKind(
     label=_("report confirmation"),
     build=build_report_received,
     reason_not_to_send=_report_gone,
-    load=load_reports_and_decisions,
+    load=load_moderation_mails,
 )
 REPORT_DECIDED = MailKind(
     name=REPORT_DECIDED_KIND,
     label=_("decision on a report"),
     build=build_report_decided,
     reason_not_to_send=_report_decision_gone,
-    load=load_reports_and_decisions,
+    load=load_moderation_mails,
 )
 
 
@@ -160,14 +163,14 @@ STATEMENT_OF_REASONS = MailKind(
     label=_("statement of reasons"),
     build=build_statement_of_reasons,
     reason_not_to_send=_rejection_undone,
-    load=load_reports_and_decisions,
+    load=load_moderation_mails,
 )
 COMMENT_APPROVED = MailKind(
     name=COMMENT_APPROVED_KIND,
     label=_("comment approved"),
     build=build_comment_approved,
     reason_not_to_send=_approval_undone,
-    load=load_reports_and_decisions,
+    load=load_moderation_mails,
 )
 
 
@@ -176,14 +179,6 @@ def queue_item_url(comment):
     queue = "te-beoordelen" if not comment.is_public else "gemeld"
     path = reverse("admin:moderation_queuedcomment_changelist")
     return absolute_url(f"{path}?wachtrij={queue}#item-{comment.pk}")
-
-
-def load_alerts(mails):
-    comments = Comment.objects.in_bulk({mail.params.get("comment") for mail in mails} - {None})
-    reports = Report.objects.in_bulk({mail.params.get("report") for mail in mails} - {None})
-    for mail in mails:
-        mail.comment = comments.get(mail.params.get("comment"))
-        mail.report = reports.get(mail.params.get("report"))
 
 
 def _alert_outdated(mail):
@@ -239,7 +234,7 @@ ALERT = MailKind(
     label=_("moderator alert"),
     build=build_alert,
     reason_not_to_send=_alert_outdated,
-    load=load_alerts,
+    load=load_moderation_mails,
 )
 DIGEST = MailKind(
     name=DIGEST_KIND,

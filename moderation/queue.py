@@ -7,7 +7,6 @@ import contextlib
 import ipaddress
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
@@ -214,7 +213,3 @@ def load_items(comments, *, can_see_ip):
             )
         )
     return items
-
-
-def page_size():
-    return settings.MODERATION_QUEUE_PAGE_SIZE

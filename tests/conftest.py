@@ -62,6 +62,31 @@ def staff_client(client, django_user_model):
 
 
 @pytest.fixture
+def moderator_user(django_user_model):
+    """A moderator as the site makes them: staff in the group "Moderatoren", no superuser."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "moderator",
+        "moderator@example.nl",
+        "een-lang-wachtwoord",
+        is_staff=True,
+        first_name="Mo",
+        last_name="Derator",
+    )
+    user.groups.add(Group.objects.get(name="Moderatoren"))
+    return user
+
+
+@pytest.fixture
+def moderator(client, moderator_user):
+    """The test client, logged in as that moderator (`moderator.user`)."""
+    client.force_login(moderator_user)
+    client.user = moderator_user
+    return client
+
+
+@pytest.fixture
 def admin_client_nl(client, django_user_model):
     user = django_user_model.objects.create_superuser(
         "beheerder", "beheer@example.nl", "een-lang-wachtwoord"

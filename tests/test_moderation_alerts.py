@@ -4,7 +4,6 @@ over real SMTP, with links to the items in the queue (whose buttons act)."""
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,12 +20,9 @@ MODERATOR = "moderator@example.nl"
 
 
 @pytest.fixture
-def moderator(django_user_model):
-    user = django_user_model.objects.create_user(
-        "moderator", MODERATOR, "een-lang-wachtwoord", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Moderatoren"))
-    return user
+def moderator(moderator_user):
+    """Here the moderator's account, not a logged-in client: readers post anonymously."""
+    return moderator_user
 
 
 def wants(user, frequency):

@@ -21,17 +21,6 @@ pytestmark = pytest.mark.django_db
 REJECT = Decision.Action.REJECT
 
 
-@pytest.fixture
-def moderator(client, django_user_model):
-    user = django_user_model.objects.create_user(
-        "moderator", "moderator@example.nl", "een-lang-wachtwoord", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Moderatoren"))
-    client.force_login(user)
-    client.user = user
-    return client
-
-
 def statements():
     return OutgoingMail.objects.filter(kind=STATEMENT_OF_REASONS_KIND)
 

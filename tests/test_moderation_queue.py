@@ -4,7 +4,6 @@ the writer's history, actions by button, bulk actions, and the moderation log.""
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,23 +17,6 @@ pytestmark = pytest.mark.django_db
 
 QUEUE = reverse("admin:moderation_queuedcomment_changelist")
 DECIDE = reverse("admin:moderation_decide")
-
-
-@pytest.fixture
-def moderator(client, django_user_model):
-    """A moderator as the site makes them: staff in the group "Moderatoren", no superuser."""
-    user = django_user_model.objects.create_user(
-        "moderator",
-        "moderator@example.nl",
-        "een-lang-wachtwoord",
-        is_staff=True,
-        first_name="Mo",
-        last_name="Derator",
-    )
-    user.groups.add(Group.objects.get(name="Moderatoren"))
-    client.force_login(user)
-    client.user = user
-    return client
 
 
 def held(article, number=0, **fields):

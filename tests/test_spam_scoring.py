@@ -6,7 +6,6 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
@@ -36,18 +35,6 @@ GENUINE_TEXT = (
 )
 INNOCENT_TEXT = "Goed punt over de richtlijnen, dank voor het artikel."
 STATE_ADMIN = reverse("admin:moderation_spamfilterstate_changelist")
-
-
-@pytest.fixture
-def moderator(client, django_user_model):
-    """A moderator as the site makes them: staff in the group "Moderatoren", no superuser."""
-    user = django_user_model.objects.create_user(
-        "moderator", "moderator@example.nl", "een-lang-wachtwoord", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Moderatoren"))
-    client.force_login(user)
-    client.user = user
-    return client
 
 
 def make_comment(article, text, **fields):
