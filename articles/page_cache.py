@@ -12,6 +12,10 @@ discussion's, the listing on the comment counts'. A comment published, approved 
 removed on article B moves only B's discussion version and the counts' version
 (`invalidate_discussion`): article A's cached page, ETag and all, stays. A scheduled
 article appears when its time comes because no page outlives that moment.
+
+A version may also be declared with a lag: a page is then kept for up to that many seconds
+after the version moves on. Recommendation counts use it, so a burst of clicks re-renders
+an article's pages at most once per lag, not once per click.
 """
 
 import time
@@ -31,13 +35,17 @@ VERSION_KEY = "pages:version"
 # Pages that show comment counts (the listing) depend on this one.
 COUNTS_VERSION_KEY = "pages:counts"
 # Part of every page key: a deploy that changes what an entry holds starts afresh.
-ENTRY_FORMAT = 3
+ENTRY_FORMAT = 4
 PAGE_TIMEOUT = 300  # seconds; versions make staleness impossible, this only frees memory
 SHARED_CACHE_CONTROL = {"public": True, "max_age": 0, "s_maxage": 1, "stale_while_revalidate": 30}
 
 
 def discussion_version_key(article_id):
     return f"pages:discussion:{article_id}"
+
+
+def recommendations_version_key(article_id):
+    return f"pages:recommendations:{article_id}"
 
 
 def _bump(*keys):
@@ -64,13 +72,35 @@ def invalidate_discussion(*article_ids):
         _bump_now_and_on_commit(COUNTS_VERSION_KEY, *keys)
 
 
-def depends_on(request, *keys):
+def invalidate_recommendation_counts(article_id):
+    """Make stale, within their lag, the pages showing this article's recommendation counts."""
+    _bump(recommendations_version_key(article_id))
+
+
+def depends_on(request, *keys, lag=0):
     """Called by a view before it reads what the versions stand for: its cached page is
-    stale once one of them moves on (as well as the site's). The versions are read now,
-    so a change while the page renders leaves the entry stale, never the page old."""
+    stale once one of them moves on (as well as the site's), or `lag` seconds after that.
+    The versions are read now, so a change while the page renders leaves the entry stale,
+    never the page old."""
     versions = getattr(request, "page_depends_on", {})
     versions.update(_current_versions(list(keys)))
     request.page_depends_on = versions
+    if lag:
+        lags = getattr(request, "page_lags", {})
+        lags.update(dict.fromkeys(keys, lag))
+        request.page_lags = lags
+
+
+def _still_fresh(entry, now):
+    """The narrower versions an entry depends on are unchanged, or changed within their lag."""
+    if not entry["depends_on"]:
+        return True
+    current = _current_versions(list(entry["depends_on"]))
+    lags = entry.get("lags", {})
+    return all(
+        current[key] == version or now - entry["made_at"] < lags.get(key, 0)
+        for key, version in entry["depends_on"].items()
+    )
 
 
 def _current_versions(keys, found=None):
@@ -126,9 +156,7 @@ def cache_page_for_anonymous_readers(view):
         now = time.time()
         if entry and entry["version"] == version and entry["valid_until"] > now:
             # A second round trip only for a page that depends on narrower versions.
-            fresh = not entry["depends_on"] or (
-                _current_versions(list(entry["depends_on"])) == entry["depends_on"]
-            )
+            fresh = _still_fresh(entry, now)
         else:
             fresh = False
         if fresh:
@@ -150,6 +178,7 @@ def cache_page_for_anonymous_readers(view):
                     "content_type": response["Content-Type"],
                     "etag": response["ETag"],
                     "depends_on": getattr(request, "page_depends_on", {}),
+                    "lags": getattr(request, "page_lags", {}),
                 }
                 cache.set(key, entry, PAGE_TIMEOUT)
         patch_cache_control(response, **SHARED_CACHE_CONTROL)

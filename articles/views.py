@@ -42,6 +42,8 @@ def article_detail(request, year, month, day, slug):
             "article": article,
             "is_preview": not article.is_published,
             "canonical_url": absolute_url(article.get_absolute_url()),
+            # A message about one comment (posted, recommended) shows beside it.
+            "shows_notices_beside_comments": True,
         },
     )
 

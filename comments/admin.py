@@ -9,7 +9,12 @@ from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
 from comments.models import Comment, Subscription, visible_comment_count
-from comments.moderation import approve_comments, delete_comments, remove_comments
+from comments.moderation import (
+    approve_comments,
+    delete_comments,
+    pick_comments,
+    remove_comments,
+)
 from comments.rendering import plain_text
 from comments.tasks import notify_subscribers
 
@@ -43,11 +48,11 @@ class CommentAdmin(admin.ModelAdmin):
         "article",
         "submit_date",
     ]
-    list_filter = [CommentStatusFilter, "submit_date"]
+    list_filter = [CommentStatusFilter, "is_pick", "submit_date"]
     search_fields = ["user_name", "user_email", "comment", "ip_address"]
     date_hierarchy = "submit_date"
     list_select_related = ["content_type"]
-    actions = ["approve", "remove", "mark_as_spam"]
+    actions = ["approve", "remove", "mark_as_spam", "pick", "unpick"]
     ordering = ["-submit_date"]
     fields = [
         "user_name",
@@ -174,6 +179,25 @@ class CommentAdmin(admin.ModelAdmin):
         self.message_user(
             request,
             ngettext("%d comment removed.", "%d comments removed.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Mark selected comments as editors' picks"), permissions=["change"])
+    def pick(self, request, queryset):
+        count = pick_comments(queryset, picked=True)
+        self.message_user(
+            request,
+            ngettext("%d comment picked.", "%d comments picked.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("No longer pick selected comments"), permissions=["change"])
+    def unpick(self, request, queryset):
+        count = pick_comments(queryset, picked=False)
+        self.message_user(
+            request,
+            ngettext("%d comment no longer picked.", "%d comments no longer picked.", count)
+            % count,
             messages.SUCCESS,
         )
 

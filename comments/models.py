@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce
+from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.models import XtdComment
@@ -121,6 +122,15 @@ class Comment(XtdComment):
     hold_reasons = models.JSONField(_("held because"), default=list, blank=True, editable=False)
     spam_score = models.FloatField(_("spam score"), null=True, blank=True, editable=False)
 
+    # How many readers found it valuable ("Waardevol"), kept on the comment so that the
+    # "most valued" order needs no join (comments/recommendations.py keeps it right).
+    recommend_count = models.PositiveIntegerField(_("recommended"), default=0, editable=False)
+    is_pick = models.BooleanField(
+        _("editors' pick"),
+        default=False,
+        help_text=_("Shown in the strip above the discussion and marked in the thread."),
+    )
+
     # Set once its subscribers' notifications are queued (or none were due).
     notifications_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -176,11 +186,45 @@ class Comment(XtdComment):
         return self.Status.PUBLIC
 
     def get_absolute_url(self):
-        return f"{self.content_object.get_absolute_url()}#c{self.pk}"
+        """Its permalink: sends readers to whichever page shows it now (it moves as the
+        discussion grows)."""
+        return reverse("comments:permalink", args=[self.pk])
 
     @property
     def is_visible(self):
         return self.is_public and not self.is_removed and not self.is_spam
+
+
+class Recommendation(models.Model):
+    """One reader finding one comment valuable ("Waardevol").
+
+    Readers have no account: `reader` is a keyed hash of the random token in the cookie
+    set when they first recommend, `address` one of their IP address (an IPv6 address by
+    its /64), which caps how many recommendations one address gives one comment.
+    """
+
+    comment = models.ForeignKey(
+        Comment,
+        verbose_name=_("comment"),
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+    )
+    reader = models.CharField(max_length=64, editable=False)
+    address = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reader"], name="one_recommendation_per_reader"
+            )
+        ]
+        indexes = [models.Index(fields=["comment", "address"])]
+
+    def __str__(self):
+        return f"{self.comment_id} ← {self.reader[:8]}"
 
 
 def visible_comment_count():

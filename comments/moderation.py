@@ -56,6 +56,16 @@ def remove_comments(queryset, *, spam=False):
     return count
 
 
+def pick_comments(queryset, *, picked):
+    """Mark comments as editors' picks (shown above the discussion), or no longer."""
+    if picked:
+        queryset = queryset.visible()
+    articles = articles_of(queryset)
+    count = queryset.exclude(is_pick=picked).update(is_pick=picked)
+    invalidate_discussion(*articles)
+    return count
+
+
 def delete_comments(queryset):
     """Delete comments for good, never leaving a reply without the comment it answers.
 

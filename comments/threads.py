@@ -13,6 +13,7 @@ from html import escape
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comments.rendering import removed_comment_html
 
@@ -31,8 +32,9 @@ class ThreadEntry:
     time_shown: str = ""  # as on the original site: 10-05-2012 10:48
 
 
-def lay_out_threads(comments):
-    """Visible comments, and placeholders for hidden ones that still have visible replies."""
+def kept_in_threads(comments):
+    """The comments a thread shows: visible ones, and hidden ones that still have visible
+    replies (they become placeholders). Works on anything with `level` and `is_visible`."""
     comments = list(comments)
     keep = [False] * len(comments)
     # Lowest level at which a visible comment follows, within the current run of replies.
@@ -49,8 +51,13 @@ def lay_out_threads(comments):
             visible_below[level] = True
         if level == 0:
             visible_below.clear()
+    return [comment for comment, wanted in zip(comments, keep, strict=True) if wanted]
 
-    kept = [comment for comment, wanted in zip(comments, keep, strict=True) if wanted]
+
+def lay_out_threads(comments, *, already_kept=False):
+    """Entries for the comments a thread shows, saying where each nested list opens and
+    closes. `already_kept` comments were chosen by kept_in_threads() (perhaps cut short)."""
+    kept = list(comments) if already_kept else kept_in_threads(comments)
     entries = []
     for index, comment in enumerate(kept):
         next_level = kept[index + 1].level if index + 1 < len(kept) else 0
@@ -70,19 +77,44 @@ def lay_out_threads(comments):
     return entries
 
 
-def render_threads_html(entries, *, reply_url, can_reply, report_url=None):
+@dataclass
+class MoreReplies:
+    """The replies of a thread that are not shown: how many, and where to read them."""
+
+    count: int
+    url: str  # the thread on a page of its own, at the first reply not shown
+    thread_id: int
+    root_name: str
+
+
+def render_threads_html(
+    entries,
+    *,
+    reply_url,
+    can_reply,
+    permalink_url,
+    report_url=None,
+    recommend_url=None,
+    more=None,
+    notices=None,
+    answered=None,
+):
     """The nested <ol> of comments as HTML.
 
     Built with plain string formatting rather than a template loop or format_html:
     a 1,000-comment discussion renders in milliseconds instead of a quarter of a
     second. Each comment's text is the sanitised HTML stored with it; every other
-    value is escaped here with html.escape. `report_url` ends where a comment's id goes
-    ("/reacties/melden/"), or is None when comments cannot be reported.
+    value is escaped here with html.escape. The URL prefixes end where a comment's id
+    goes ("/reacties/melden/"); `report_url` and `recommend_url` are None when comments
+    cannot be reported or recommended. `more` maps a thread's id to its MoreReplies,
+    `notices` a comment's id to the messages shown beside it, and `answered` the ids of
+    comments answered but not on the page to those comments.
     """
     removed = removed_comment_html()
     names = {entry.comment.pk: entry.comment for entry in entries if not entry.is_placeholder}
     labels = {
         "names": names,
+        "answered": answered or {},
         "in_reply_to": _("in reply to %(name)s"),
         "removed": removed,
         "reply": escape(_("Reply")),
@@ -91,15 +123,23 @@ def render_threads_html(entries, *, reply_url, can_reply, report_url=None):
         "report": escape(_("Report")),
         "report_what": _("the comment by %(name)s"),
         "report_url": escape(report_url) if report_url else "",
+        "recommend": escape(_("Valuable")),
+        "recommend_url": escape(recommend_url) if recommend_url else "",
+        "pick": escape(_("Editors' pick")),
+        "permalink_url": escape(permalink_url),
+        "notices": notices or {},
     }
+    more = more or {}
     parts = []
-    for entry in entries:
+    for index, entry in enumerate(entries):
         comment = entry.comment
         classes = "comment"
         if entry.is_placeholder:
             classes += " comment--removed"
         if comment.badge:
             classes += f" comment--{escape(comment.badge)}"
+        if getattr(comment, "is_pick", False) and not entry.is_placeholder:
+            classes += " comment--pick"
         parts.append(f'<li class="{classes}" id="c{comment.pk}">')
         if entry.is_placeholder:
             parts.append(removed)
@@ -107,9 +147,27 @@ def render_threads_html(entries, *, reply_url, can_reply, report_url=None):
             parts.append(_comment_body(entry, labels, can_reply))
         if entry.opens_replies:
             parts.append('<ol class="comments comments--replies">')
-        else:
-            parts.append("</li>" + "</ol></li>" * len(entry.closes))
+            continue
+        closing = "</li>" + "</ol></li>" * len(entry.closes)
+        ends_thread = index + 1 == len(entries) or entries[index + 1].depth == 0
+        hidden = more.get(comment.thread_id) if ends_thread else None
+        if hidden is not None:
+            # Inside the thread's own <li>, after its replies.
+            closing = closing[: -len("</li>")] + _more_replies_link(hidden) + "</li>"
+        parts.append(closing)
     return mark_safe("".join(parts))  # noqa: S308 - every value is escaped or pre-sanitised
+
+
+def _more_replies_link(hidden):
+    shown = ngettext("Show %(count)s more reply", "Show %(count)s more replies", hidden.count) % {
+        "count": hidden.count
+    }
+    whose = _("in the thread of %(name)s") % {"name": hidden.root_name}
+    return (
+        f'<p class="comments__more"><a class="comments__more-link" href="{escape(hidden.url)}" '
+        f'data-thread="{hidden.thread_id}">{escape(shown)}'
+        f'<span class="visually-hidden"> {escape(whose)}</span></a></p>'
+    )
 
 
 def _comment_body(entry, labels, can_reply):
@@ -122,17 +180,28 @@ def _comment_body(entry, labels, can_reply):
     badge = ""
     if comment.badge:
         badge = f'<span class="comment__badge">{escape(str(comment.get_badge_display()))}</span>'
+    if getattr(comment, "is_pick", False):
+        badge += f'<span class="comment__pick">{labels["pick"]}</span>'
     text = comment.comment_html or labels["removed"]
     in_reply_to = ""
-    answered = labels["names"].get(getattr(comment, "in_reply_to_id", None))
+    answered_id = getattr(comment, "in_reply_to_id", None)
+    answered = labels["names"].get(answered_id)
+    href = f"#c{answered_id}"
+    if answered is None and answered_id in labels["answered"]:
+        answered = labels["answered"][answered_id]
+        href = f"{labels['permalink_url']}{answered_id}/"
     if answered is not None and answered.pk != comment.parent_id:
         # Placed beside the comment it answers (the thread is as deep as it goes).
         link = (
-            f'<a class="comment__answered" href="#c{answered.pk}">'
-            f"{escape(str(answered.display_name))}</a>"
+            f'<a class="comment__answered" href="{href}">{escape(str(answered.display_name))}</a>'
         )
         words = escape(labels["in_reply_to"] % {"name": NAME_MARK}).replace(NAME_MARK, link)
         in_reply_to = f'<span class="comment__in-reply-to">{words}</span>'
+    notices = "".join(
+        f'<p class="comment__notice message message--{escape(level)}" role="status">'
+        f"{escape(str(message))}</p>"
+        for level, message in labels["notices"].get(pk, ())
+    )
     actions = ""
     if comment.comment_html:
         links = []
@@ -149,8 +218,16 @@ def _comment_body(entry, labels, can_reply):
                 f'<a class="comment__report" href="{labels["report_url"]}{pk}/" rel="nofollow">'
                 f'{labels["report"]}<span class="visually-hidden"> {what}</span></a>'
             )
+        if labels["recommend_url"]:
+            count = getattr(comment, "recommend_count", 0)
+            shown_count = f'<span class="comment__recommend-count">{count}</span>' if count else ""
+            links.append(
+                f'<form class="comment__recommend" method="post" '
+                f'action="{labels["recommend_url"]}{pk}/"><button type="submit" '
+                f'data-recommend="{pk}">{labels["recommend"]}{shown_count}</button></form>'
+            )
         if links:
-            actions = f'<p class="comment__actions">{" ".join(links)}</p>'
+            actions = f'<div class="comment__actions">{" ".join(links)}</div>'
         if can_reply:
             actions += f'<div class="comment__reply-slot" id="reply-slot-{pk}"></div>'
 
@@ -158,7 +235,7 @@ def _comment_body(entry, labels, can_reply):
         f'<article class="comment__body" aria-labelledby="c{pk}-naam">'
         f'<header class="comment__header"><span class="comment__author" id="c{pk}-naam">'
         f"{name}</span>{badge}"
-        f'<a class="comment__permalink" href="#c{pk}">'
+        f'<a class="comment__permalink" href="{labels["permalink_url"]}{pk}/">'
         f'<time datetime="{entry.time_iso}">{entry.time_shown}</time></a>{in_reply_to}</header>'
-        f'<div class="comment__text">{text}</div>{actions}</article>'
+        f'<div class="comment__text">{text}</div>{notices}{actions}</article>'
     )

@@ -1,11 +1,34 @@
-from django.urls import path
+from django.urls import path, register_converter
+from django.urls.converters import IntConverter
 
-from comments import feeds, subscription_views, views
+from comments import discussion_views, feeds, subscription_views, views
 
 app_name = "comments"
 
+
+class IdConverter(IntConverter):
+    """A database id: a number longer than any id is no page (404), not a database error."""
+
+    regex = "[0-9]{1,18}"
+
+
+register_converter(IdConverter, "id")
+
 urlpatterns = [
     path("reacties/<int:article_id>/reageren/", views.comment_form, name="form"),
+    path("reacties/<id:comment_id>/", discussion_views.comment_permalink, name="permalink"),
+    path(
+        "reacties/<id:article_id>/draad/<id:thread_id>/",
+        discussion_views.thread,
+        name="thread",
+    ),
+    path(
+        "reacties/waardevol/<id:comment_id>/",
+        discussion_views.recommend_comment,
+        name="recommend",
+    ),
+    path("reacties/<id:article_id>/stand/", discussion_views.discussion_state, name="state"),
+    path("reacties/<id:article_id>/nieuw/", discussion_views.fresh_comments, name="fresh"),
     path("reacties/<int:article_id>/volgen/", subscription_views.follow, name="follow"),
     path("reacties/feed/rss/", feeds.LatestCommentsFeed(), name="feed-rss"),
     path("reacties/feed/atom/", feeds.LatestCommentsAtomFeed(), name="feed-atom"),

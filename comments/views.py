@@ -17,6 +17,11 @@ from comments.reader_cookie import read_reader_cookie, write_reader_cookie
 from comments.screening import CommentRefused
 
 
+def beside(comment):
+    """The message's tags that place it beside the comment on the page it lands on."""
+    return f"beside-comment comment-{comment.pk}"
+
+
 def _render_form(request, article, form, *, status=200, notice=None):
     template = (
         "discussion/form.html" if request.GET.get("fragment") else "discussion/form_page.html"
@@ -63,7 +68,9 @@ def comment_form(request, article_id):
     if token is not None:
         already = Comment.objects.filter(submission_key=token["k"]).first()
         if already is not None:
-            messages.info(request, _("Your comment had already been posted."))
+            messages.info(
+                request, _("Your comment had already been posted."), extra_tags=beside(already)
+            )
             return redirect(already.get_absolute_url())
 
     if request.limited:
@@ -104,7 +111,9 @@ def comment_form(request, article_id):
             return _render_form(request, article, form)
         return _render_form(request, article, form, status=403, notice=refusal.message)
     if not posted.created:
-        messages.info(request, _("Your comment had already been posted."))
+        messages.info(
+            request, _("Your comment had already been posted."), extra_tags=beside(posted.comment)
+        )
         target = posted.comment.get_absolute_url() if posted.comment.is_visible else None
         response = redirect(target or f"{article.get_absolute_url()}#reacties")
     elif posted.is_held:
@@ -113,7 +122,9 @@ def comment_form(request, article_id):
         )
         response = redirect(f"{article.get_absolute_url()}#reacties")
     else:
-        messages.success(request, _("Thank you for your comment."))
+        messages.success(
+            request, _("Thank you for your comment."), extra_tags=beside(posted.comment)
+        )
         response = redirect(posted.comment.get_absolute_url())
     write_reader_cookie(request, response, data if data["remember"] else None)
     return response

@@ -367,6 +367,18 @@ COMMENTS_POST_RATE = env.str("COMMENTS_POST_RATE", default="5/m")
 COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=None)
 # The same text from the same address on one article within this time is one comment.
 COMMENTS_DUPLICATE_MINUTES = env.int("COMMENTS_DUPLICATE_MINUTES", default=6)
+# Busy discussions: top-level threads per page, replies shown before "Show N more replies",
+# editors' picks in the strip above the discussion.
+COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=25)
+COMMENTS_REPLIES_SHOWN = env.int("COMMENTS_REPLIES_SHOWN", default=3)
+COMMENTS_PICKS_SHOWN = env.int("COMMENTS_PICKS_SHOWN", default=5)
+# How often an open article page asks whether the discussion has grown.
+COMMENTS_POLL_SECONDS = env.int("COMMENTS_POLL_SECONDS", default=30)
+# "Waardevol": how long a cached page may show an old count, how many recommendations one
+# IP address may give one comment (readers behind one office router), and how many an hour.
+COMMENTS_RECOMMENDATIONS_LAG_SECONDS = env.int("COMMENTS_RECOMMENDATIONS_LAG_SECONDS", default=10)
+COMMENTS_RECOMMENDATIONS_PER_ADDRESS = env.int("COMMENTS_RECOMMENDATIONS_PER_ADDRESS", default=3)
+COMMENTS_RECOMMEND_RATE = env.str("COMMENTS_RECOMMEND_RATE", default="60/h")
 COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
 COMMENTS_BLOCKED_WORDS = env.list("COMMENTS_BLOCKED_WORDS", default=[])
 COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])

@@ -19,6 +19,7 @@ USER_LINK_SCHEMES = ("http:", "https:", "mailto:")
 PAGE_SCRIPTS = {
     (("src", "/static/js/comments.js"), ("defer", None)),
     (("src", "/static/js/share.js"), ("defer", None)),
+    (("src", "/static/js/discussion.js"), ("defer", None)),
     (("type", "application/ld+json"),),
 }
 NEVER_ON_A_PAGE = {
@@ -36,13 +37,19 @@ PAGE_LINK_RELS = {"stylesheet", "icon", "alternate", "canonical"}
 # Inside the comments section: the template's own tags plus the sanitiser's allow-list.
 SECTION_TAGS = {
     "section", "h2", "h3", "span", "ol", "li", "article", "header", "time", "div",
-    "a", "p", "br", "em", "strong", "i", "b", "blockquote",
+    "a", "p", "br", "em", "strong", "i", "b", "blockquote", "nav", "ul", "form", "button",
 }  # fmt: skip
-SECTION_ATTRIBUTES = {"class", "id", "href", "rel", "datetime", "aria-labelledby", "data-reply-to"}
+SECTION_ATTRIBUTES = {
+    "class", "id", "href", "rel", "datetime", "aria-labelledby", "data-reply-to", "role",
+    "aria-label", "aria-current", "aria-live", "method", "action", "type", "data-recommend",
+    "data-thread", "data-state-url", "data-fresh-url", "data-count", "data-latest",
+    "data-poll-seconds", "data-fresh-one", "data-fresh-many", "data-fresh-heading",
+}  # fmt: skip
 # The section's own navigation links (no rel: they stay on the site).
 SITE_LINK_CLASSES = {
     "comment__permalink", "comment__reply", "button comment__reply", "discussion__follow",
     "discussion__feed", "discussion__rules", "comment__report", "comment__answered",
+    "discussion__page", "discussion__order-link", "pick__link", "comments__more-link",
 }  # fmt: skip
 
 

@@ -230,24 +230,23 @@ def test_the_articles_author_is_marked_author_and_other_staff_editors(
     assert html.count('<span class="comment__badge">redactie</span>') == 1
 
 
-@pytest.mark.parametrize("comment_count", [5, 500])
-def test_the_article_page_uses_the_same_queries_at_5_and_500_comments(
-    client, make_article, comment_count
-):
-    article = make_article()
-    parent = None
-    for number in range(comment_count):
-        parent = add_comment(article, f"Lezer {number}", parent=parent if number % 3 else None)
-    client.get(article.get_absolute_url())  # warm the content-type cache
-    invalidate_pages()  # measure a render, not the page cache
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(article.get_absolute_url())
-    assert (
-        response.content.decode().count('class="comment"')
-        + response.content.decode().count('class="comment comment')
-        >= comment_count
-    )
-    assert len(queries) == 4  # article, tips, comments, next scheduled publication
+def test_the_article_page_uses_the_same_queries_at_5_and_500_comments(client, make_article):
+    queries_made = {}
+    for comment_count in (5, 500):
+        article = make_article()
+        parent = None
+        for number in range(comment_count):
+            parent = add_comment(article, f"Lezer {number}", parent=parent if number % 3 else None)
+        client.get(article.get_absolute_url())  # warm the content-type cache
+        invalidate_pages()  # measure a render, not the page cache
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(article.get_absolute_url())
+        html = response.content.decode()
+        assert html.count('class="comment"') + html.count('class="comment comment') >= min(
+            comment_count, 25
+        )
+        queries_made[comment_count] = len(queries)
+    assert queries_made[5] == queries_made[500]
 
 
 def test_a_readers_get_of_a_discussed_article_writes_nothing(client, seed_article):

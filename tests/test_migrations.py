@@ -313,6 +313,8 @@ def assert_upgraded(before, stored):
         "spam_score": None,
         "language": "nl",
         "in_reply_to_id": None,
+        "recommend_count": 0,
+        "is_pick": False,
     }
     assert rows(Comment) == {
         pk: {**row, **new_comment_fields} for pk, row in before["comments"].items()

@@ -241,7 +241,7 @@ def test_the_writer_of_a_held_comment_hears_it_is_online_in_their_language(
     assert (
         mail["Subject"] == 'Your comment on "Drie tips voor social mediarichtlijnen" is on the site'
     )
-    assert f"#c{comment.pk}" in text_of(mail)
+    assert f"/en/reacties/{comment.pk}/" in text_of(mail)  # its permalink
 
 
 def test_approving_a_public_comment_mails_nobody(laila, smtp_sink, run_worker):

@@ -308,6 +308,7 @@ def test_a_cached_page_gets_a_fresh_id_and_still_comes_from_the_cache(
         "content_type",
         "etag",
         "depends_on",
+        "lags",
     }
 
 

@@ -1,29 +1,26 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.db.models import Count, Max
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
+from articles.page_cache import depends_on, recommendations_version_key
+from comments.discussion_pages import (
+    NEWEST,
+    OLDEST,
+    VALUED,
+    load_discussion_page,
+    notices_beside_comments,
+    order_from,
+    render_discussion_html,
+)
 from comments.models import Comment
 from comments.posting import comments_are_open
-from comments.threads import lay_out_threads, render_threads_html
+from comments.rendering import plain_text
 
 register = template.Library()
-
-DISPLAYED_FIELDS = [
-    "user_name",
-    "user_url",
-    "submit_date",
-    "comment_html",
-    "badge",
-    "thread_id",
-    "parent_id",
-    "in_reply_to_id",
-    "level",
-    "order",
-    "is_public",
-    "is_removed",
-    "is_spam",
-]
 
 
 @dataclass
@@ -31,6 +28,13 @@ class Discussion:
     threads_html: str
     count: int
     is_open: bool
+    latest_id: int = 0
+    loose_notices: list = field(default_factory=list)
+    page_obj: object = None
+    order: str = OLDEST
+    orders: list = field(default_factory=list)
+    picks: list = field(default_factory=list)
+    poll_seconds: int = 30
 
 
 @register.filter
@@ -43,29 +47,46 @@ def with_comment_counts(articles):
     return articles
 
 
-def report_url():
-    """Where a comment is reported (the moderation app's page), up to the comment's id."""
-    try:
-        return reverse("moderation:report", args=[0]).removesuffix("0/")
-    except NoReverseMatch:
-        return None
-
-
-@register.simple_tag
-def article_discussion(article):
-    """An article's threaded comments, their count and whether new ones are welcome (1 query)."""
-    comments = (
-        Comment.objects.for_article(article).only(*DISPLAYED_FIELDS).order_by("thread_id", "order")
+@register.simple_tag(takes_context=True)
+def article_discussion(context, article):
+    """One page of an article's threads, with what the page around them shows: the count,
+    the editors' picks, the page links and the order (a constant number of queries)."""
+    request = context.get("request")
+    params = request.GET if request is not None else {}
+    order = order_from(params.get("volgorde"))
+    if request is not None:
+        depends_on(
+            request,
+            recommendations_version_key(article.pk),
+            lag=settings.COMMENTS_RECOMMENDATIONS_LAG_SECONDS,
+        )
+    page = load_discussion_page(article, page_number=params.get("pagina"), order=order)
+    notices = notices_beside_comments(context.get("messages"))
+    shown = {comment.pk for comment in page.comments}
+    # A notice about a comment not on this page (another order, say) heads the discussion.
+    loose_notices = [notice for pk, found in notices.items() if pk not in shown for notice in found]
+    visible = Comment.objects.for_article(article).visible()
+    totals = visible.aggregate(count=Count("pk"), latest=Max("pk"))
+    picks = list(
+        visible.filter(is_pick=True)
+        .order_by("submit_date")
+        .only("user_name", "comment_html", "submit_date")[: settings.COMMENTS_PICKS_SHOWN]
     )
-    entries = lay_out_threads(comments)
-    is_open = comments_are_open(article)
+    for pick in picks:
+        pick.excerpt = Truncator(plain_text(pick.comment_html)).words(40)
     return Discussion(
-        threads_html=render_threads_html(
-            entries,
-            reply_url=reverse("comments:form", args=[article.pk]),
-            can_reply=is_open,
-            report_url=report_url(),
-        ),
-        count=sum(1 for entry in entries if not entry.is_placeholder),
-        is_open=is_open,
+        threads_html=render_discussion_html(article, page, notices=notices),
+        loose_notices=loose_notices,
+        count=totals["count"],
+        latest_id=totals["latest"] or 0,
+        is_open=comments_are_open(article),
+        page_obj=page.page_obj,
+        order=order,
+        orders=[
+            (OLDEST, _("Oldest first")),
+            (NEWEST, _("Newest first")),
+            (VALUED, _("Most valued")),
+        ],
+        picks=picks,
+        poll_seconds=settings.COMMENTS_POLL_SECONDS,
     )

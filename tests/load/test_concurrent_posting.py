@@ -366,8 +366,9 @@ def assert_each_accepted_post_stored_once(outcomes, stored, article):
     refused = [o for o in outcomes if o.get("status") not in (302, None)]
     # Every accepted post points to its own stored comment, on this article.
     for outcome in accepted:
-        found = re.search(r"#c(\d+)$", outcome["location"] or "")
-        assert found, f"redirect without #c<pk>: {outcome['location']}"
+        # A comment's permalink (/reacties/<pk>/), or the discussion's place for a held one.
+        found = re.search(r"/reacties/(\d+)/$", outcome["location"] or "")
+        assert found, f"redirect without the comment's permalink: {outcome['location']}"
         pk = int(found.group(1))
         assert pk in by_pk, f"{outcome['location']} points to a comment that does not exist"
         assert by_pk[pk] == (outcome["text"], str(article.pk)), (outcome, by_pk[pk])

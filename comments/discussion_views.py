@@ -1,0 +1,187 @@
+"""Reading a big discussion: permalinks, a thread's own page, recommending a comment and
+the small endpoints the page's script asks whether the discussion has grown."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db.models import Count, Max
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+from django_ratelimit.decorators import ratelimit
+
+from articles.models import Article
+from articles.page_cache import (
+    cache_page_for_anonymous_readers,
+    depends_on,
+    discussion_version_key,
+    recommendations_version_key,
+)
+from comments.discussion_pages import (
+    comment_location,
+    flat_page,
+    load_thread,
+    notices_beside_comments,
+    prefix_of,
+    render_discussion_html,
+)
+from comments.models import Comment
+from comments.recommendations import (
+    NotRecommended,
+    new_reader_token,
+    reader_token,
+    recommend,
+    write_reader_cookie,
+)
+from comments.views import beside
+
+# How long the "has the discussion grown?" answers may be kept by any cache.
+STATE_MAX_AGE = 5
+FRESH_COMMENTS_SHOWN = 50
+
+
+def _article_of(comment, user):
+    return get_object_or_404(Article.objects.visible_to(user), pk=int(comment.object_pk))
+
+
+@require_safe
+def comment_permalink(request, comment_id):
+    """A comment's lasting address: on to the page that shows it now, at the comment."""
+    comment = get_object_or_404(Comment.objects.on_articles(), pk=comment_id)
+    article = _article_of(comment, request.user)
+    if not comment.is_visible:
+        return redirect(f"{article.get_absolute_url()}#reacties")
+    return redirect(comment_location(comment, article))
+
+
+def _depends_on_discussion(request, article):
+    depends_on(request, discussion_version_key(article.pk))
+    depends_on(
+        request,
+        recommendations_version_key(article.pk),
+        lag=settings.COMMENTS_RECOMMENDATIONS_LAG_SECONDS,
+    )
+
+
+@require_safe
+@cache_page_for_anonymous_readers
+def thread(request, article_id, thread_id):
+    """One thread with all its replies: where "Show N more replies" leads without
+    JavaScript; with ?fragment=1 only the thread, which the script puts in its place."""
+    article = get_object_or_404(Article.objects.visible_to(request.user), pk=article_id)
+    _depends_on_discussion(request, article)
+    page = load_thread(article, thread_id)
+    if page is None:
+        raise Http404
+    root = page.comments[0]
+    context = {
+        "article": article,
+        "root": root,
+        "threads_html": render_discussion_html(
+            article, page, notices=notices_beside_comments(messages.get_messages(request))
+        ),
+        "shows_notices_beside_comments": True,
+    }
+    if request.GET.get("fragment"):
+        return render(request, "discussion/thread_fragment.html", context)
+    context["back_url"] = (
+        comment_location(root, article)
+        if root.is_visible
+        else (f"{article.get_absolute_url()}#reacties")
+    )
+    return render(request, "discussion/thread_page.html", context)
+
+
+def recommend_rate(group, request):
+    return settings.COMMENTS_RECOMMEND_RATE
+
+
+def is_same_origin(request):
+    """Sent from one of our own pages. Cached pages carry no CSRF token, so the browser's
+    word on where the request comes from stands in for it."""
+    fetched_from = request.headers.get("Sec-Fetch-Site")
+    if fetched_from:
+        return fetched_from in ("same-origin", "none")
+    origin = request.headers.get("Origin") or request.headers.get("Referer")
+    return bool(origin) and urlsplit(origin).netloc == request.get_host()
+
+
+@csrf_exempt  # checked by is_same_origin() instead
+@require_POST
+@ratelimit(group="comments:recommend", key="ip", rate=recommend_rate, method="POST", block=False)
+def recommend_comment(request, comment_id):
+    """ "Waardevol": counted once per reader; answers the script with JSON, a plain form
+    with the comment again and a message beside it."""
+    comment = get_object_or_404(Comment.objects.on_articles(), pk=comment_id)
+    _article_of(comment, request.user)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    token = reader_token(request) or new_reader_token()
+    status, count = 200, comment.recommend_count
+    if not is_same_origin(request):
+        status, message = 403, _("Your recommendation could not be checked. Try again.")
+    elif request.limited:
+        status, message = 429, _("You have recommended many comments in a short time. Try later.")
+    else:
+        try:
+            count = recommend(comment, token=token, ip_address=request.client_ip or None)
+            message = _("Thank you: you find this comment valuable.")
+        except NotRecommended as refusal:
+            status, message = 409, str(refusal)
+    if wants_json:
+        response = JsonResponse(
+            {"count": count, "recommended": status == 200, "message": message}, status=status
+        )
+    else:
+        level = messages.SUCCESS if status == 200 else messages.ERROR
+        messages.add_message(request, level, message, extra_tags=beside(comment))
+        response = redirect(comment.get_absolute_url())
+    if status == 200:
+        write_reader_cookie(response, token, path=prefix_of("comments:recommend"))
+    return response
+
+
+def _published_article(article_id):
+    return get_object_or_404(Article.objects.published(), pk=article_id)
+
+
+@require_safe
+def discussion_state(request, article_id):
+    """How many comments the discussion shows and its newest one's id: the same for every
+    reader, so any cache may keep it for a few seconds."""
+    key = f"comments:state:{article_id}"
+    state = cache.get(key)
+    if state is None:
+        article = _published_article(article_id)
+        totals = (
+            Comment.objects.for_article(article)
+            .visible()
+            .aggregate(count=Count("pk"), latest=Max("pk"))
+        )
+        state = {"count": totals["count"], "latest": totals["latest"] or 0}
+        cache.set(key, state, STATE_MAX_AGE)
+    response = JsonResponse(state)
+    patch_cache_control(response, public=True, max_age=STATE_MAX_AGE)
+    return response
+
+
+@require_safe
+@cache_page_for_anonymous_readers
+def fresh_comments(request, article_id):
+    """The comments posted after ?na=<id>, as a flat list that says whom each answers."""
+    article = _published_article(article_id)
+    _depends_on_discussion(request, article)
+    after = request.GET.get("na", "")
+    after = int(after) if after.isascii() and after.isdigit() and len(after) < 12 else 0
+    page = flat_page(
+        Comment.objects.for_article(article)
+        .visible()
+        .filter(pk__gt=after)
+        .order_by("pk")[:FRESH_COMMENTS_SHOWN]
+    )
+    html = render_discussion_html(article, page)
+    return render(request, "discussion/fresh_comments.html", {"threads_html": html})

@@ -1,0 +1,211 @@
+// A big discussion, made nicer where JavaScript runs; every part works without it:
+// - "Show N more replies" loads the rest of the thread in place (without JavaScript the
+//   link opens the thread's own page);
+// - "Waardevol" is counted without leaving the page (without JavaScript the form is sent
+//   and the page comes back at the comment);
+// - while the page is open, it asks now and then whether the discussion has grown and
+//   offers to show the new comments. The answer is the same for every reader, so any
+//   cache may keep it for a few seconds.
+(function () {
+  "use strict";
+
+  var RECOMMENDED_KEY = "ondernemen.waardevol";
+
+  function recommendedIds() {
+    try {
+      return JSON.parse(window.localStorage.getItem(RECOMMENDED_KEY) || "[]");
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function rememberRecommended(id) {
+    try {
+      var ids = recommendedIds();
+      if (ids.indexOf(id) === -1) {
+        ids.push(id);
+        window.localStorage.setItem(RECOMMENDED_KEY, JSON.stringify(ids.slice(-500)));
+      }
+    } catch (error) {
+      // Storage may be off; the server counts once per reader anyway.
+    }
+  }
+
+  function markRecommended(root) {
+    var ids = recommendedIds();
+    root.querySelectorAll("button[data-recommend]").forEach(function (button) {
+      if (ids.indexOf(button.dataset.recommend) !== -1) {
+        button.setAttribute("aria-pressed", "true");
+      }
+    });
+  }
+
+  function focusComment(element) {
+    if (!element) {
+      return;
+    }
+    var body = element.querySelector(".comment__body") || element;
+    body.setAttribute("tabindex", "-1");
+    body.focus();
+  }
+
+  function fragmentOf(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    return template.content;
+  }
+
+  async function showMoreReplies(link) {
+    var url = new URL(link.href, window.location.href);
+    var firstHidden = url.hash.slice(1);
+    url.hash = "";
+    url.searchParams.set("fragment", "1");
+    link.setAttribute("aria-busy", "true");
+    var response = await fetch(url, { credentials: "same-origin" });
+    if (!response.ok) {
+      window.location.href = link.href;
+      return;
+    }
+    var thread = document.getElementById("c" + link.dataset.thread);
+    var replacement = fragmentOf(await response.text()).firstElementChild;
+    if (!thread || !replacement) {
+      window.location.href = link.href;
+      return;
+    }
+    markRecommended(replacement);
+    thread.replaceWith(replacement);
+    focusComment(document.getElementById(firstHidden));
+  }
+
+  async function sendRecommendation(form) {
+    var button = form.querySelector("button");
+    button.disabled = true;
+    var response = await fetch(form.action, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    });
+    var answer = await response.json().catch(function () {
+      return null;
+    });
+    button.disabled = false;
+    if (!answer) {
+      form.submit();
+      return;
+    }
+    if (answer.recommended) {
+      rememberRecommended(button.dataset.recommend);
+      button.setAttribute("aria-pressed", "true");
+      var count = button.querySelector(".comment__recommend-count");
+      if (!count) {
+        count = document.createElement("span");
+        count.className = "comment__recommend-count";
+        button.appendChild(count);
+      }
+      count.textContent = String(answer.count);
+    }
+    var notice = form.parentElement.querySelector(".comment__notice--script");
+    if (!notice) {
+      notice = document.createElement("p");
+      notice.className = "comment__notice comment__notice--script";
+      notice.setAttribute("role", "status");
+      form.parentElement.after(notice);
+    }
+    notice.textContent = answer.message;
+  }
+
+  function watchForNewComments(section) {
+    var stateUrl = section.dataset.stateUrl;
+    var fresh = section.querySelector(".discussion__fresh");
+    if (!stateUrl || !fresh) {
+      return;
+    }
+    var button = null;
+    // Every 30 seconds by default (the page says), four times less often when hidden.
+    var every = Number(section.dataset.pollSeconds || 30) * 1000;
+
+    function offer(count) {
+      if (!button) {
+        button = document.createElement("button");
+        button.type = "button";
+        button.className = "button discussion__show-fresh";
+        button.addEventListener("click", showFresh);
+        fresh.prepend(button);
+      }
+      var template = count === 1 ? section.dataset.freshOne : section.dataset.freshMany;
+      button.textContent = template.replace("{count}", String(count));
+    }
+
+    async function showFresh() {
+      var url = new URL(section.dataset.freshUrl, window.location.href);
+      url.searchParams.set("na", section.dataset.latest);
+      var response = await fetch(url, { credentials: "same-origin" });
+      if (!response.ok) {
+        return;
+      }
+      var list = fragmentOf(await response.text()).firstElementChild;
+      if (!list) {
+        return;
+      }
+      Array.from(list.children).forEach(function (item) {
+        var id = Number(item.id.slice(1));
+        if (document.getElementById(item.id)) {
+          item.remove();
+        }
+        if (id > Number(section.dataset.latest)) {
+          section.dataset.latest = String(id);
+        }
+      });
+      section.dataset.count = String(Number(section.dataset.count) + list.children.length);
+      markRecommended(list);
+      var heading = fresh.querySelector(".discussion__fresh-heading");
+      if (!heading) {
+        heading = document.createElement("h3");
+        heading.className = "discussion__fresh-heading";
+        heading.textContent = section.dataset.freshHeading;
+        fresh.append(heading);
+      }
+      heading.after(list);
+      button.remove();
+      button = null;
+      focusComment(list.firstElementChild);
+    }
+
+    async function ask() {
+      try {
+        var response = await fetch(stateUrl, { credentials: "omit" });
+        if (response.ok) {
+          var state = await response.json();
+          var grown = state.latest > Number(section.dataset.latest);
+          if (grown) {
+            offer(Math.max(state.count - Number(section.dataset.count), 1));
+          }
+        }
+      } catch (error) {
+        // Offline for a moment: ask again later.
+      }
+      window.setTimeout(ask, document.hidden ? every * 4 : every);
+    }
+
+    window.setTimeout(ask, every);
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest(".comments__more a[data-thread]");
+    if (link && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+      event.preventDefault();
+      showMoreReplies(link);
+    }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form.comment__recommend");
+    if (form && window.fetch) {
+      event.preventDefault();
+      sendRecommendation(form);
+    }
+  });
+
+  markRecommended(document);
+  document.querySelectorAll(".discussion[data-state-url]").forEach(watchForNewComments);
+})();
