@@ -10,6 +10,7 @@ A search is a list of words (`words_in`): everything else the reader typed is dr
 no operator of either query language reaches the database.
 """
 
+import json
 import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
@@ -25,12 +26,26 @@ WORD = re.compile(r"\w+")
 # removes from every text (search/plain_text.py), so that a snippet can be escaped whole
 # and only then get its <mark> elements.
 MATCH_START, MATCH_END = "\ue000", "\ue001"
-FTS_TABLE = "search_searchdocument_fts"
-# bm25 weights of the FTS5 columns title, lead and text; ts_rank's defaults for A, B, C
-# (1.0, 0.4, 0.2) are in the same proportion.
-FTS_WEIGHTS = "10.0, 4.0, 2.0"
-FTS_LEAD, FTS_TEXT = 1, 2  # column numbers
 SNIPPET_WORDS = 30
+
+# The FTS5 table is search_searchdocument_fts (search/migrations/0001_initial.py), its
+# columns title (0), lead (1) and text (2). The bm25 weights of those columns are in the
+# proportion of ts_rank's defaults for A, B and C (1.0, 0.4, 0.2). Only the match
+# expression and the markers are parameters; the rest is constant SQL.
+FTS_MATCHING_IDS = (
+    "SELECT rowid FROM search_searchdocument_fts WHERE search_searchdocument_fts MATCH %s"
+)
+# Lower is better.
+FTS_RANK = (
+    "SELECT bm25(search_searchdocument_fts, 10.0, 4.0, 2.0) FROM search_searchdocument_fts "
+    "WHERE search_searchdocument_fts MATCH %s AND rowid = search_searchdocument.id"
+)
+FTS_SNIPPETS = (
+    "SELECT rowid, highlight(search_searchdocument_fts, 1, %s, %s), "
+    "snippet(search_searchdocument_fts, 2, %s, %s, '…', 30) "
+    "FROM search_searchdocument_fts WHERE search_searchdocument_fts MATCH %s "
+    "AND rowid IN (SELECT value FROM json_each(%s))"
+)
 
 
 def words_in(query: str) -> list[str]:
@@ -48,7 +63,7 @@ def weighted_vector():
 
 
 def update_vectors(documents):
-    """Bring the PostgreSQL vectors of these documents up to date (SQLite's triggers need nothing)."""
+    """Bring the PostgreSQL vectors of these documents up to date (on SQLite, triggers do)."""
     if connections[documents.db].vendor == "postgresql":
         documents.update(search_vector=weighted_vector())
 
@@ -75,17 +90,10 @@ def matching(documents, words):
         )
         return ranked.order_by("-rank", "-article__published_at", "-pk")
     match = _fts_match(words)
-    table = documents.model._meta.db_table
     ranked = documents.filter(
-        pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
+        pk__in=RawSQL(FTS_MATCHING_IDS, [match])  # noqa: S611 -- constant SQL
     ).annotate(
-        # bm25 is lower for a better match.
-        rank=RawSQL(
-            f"SELECT bm25({FTS_TABLE}, {FTS_WEIGHTS}) FROM {FTS_TABLE} "
-            f"WHERE {FTS_TABLE} MATCH %s AND rowid = {table}.id",
-            [match],
-            output_field=FloatField(),
-        )
+        rank=RawSQL(FTS_RANK, [match], output_field=FloatField()),  # noqa: S611
     )
     return ranked.order_by("rank", "-article__published_at", "-pk")
 
@@ -102,7 +110,9 @@ def snippets(documents, words):
         return {
             pk: (lead, text)
             for pk, lead, text in documents.annotate(
-                lead_marked=SearchHeadline("lead", query, config=CONFIG, highlight_all=True, **marks),
+                lead_marked=SearchHeadline(
+                    "lead", query, config=CONFIG, highlight_all=True, **marks
+                ),
                 text_marked=SearchHeadline(
                     "text",
                     query,
@@ -118,14 +128,9 @@ def snippets(documents, words):
     ids = list(documents.values_list("pk", flat=True))
     if not ids:
         return {}
-    placeholders = ", ".join(["%s"] * len(ids))
+    marks = [MATCH_START, MATCH_END]
     with connections[documents.db].cursor() as cursor:
-        cursor.execute(
-            f"SELECT rowid, highlight({FTS_TABLE}, {FTS_LEAD}, %s, %s), "
-            f"snippet({FTS_TABLE}, {FTS_TEXT}, %s, %s, '…', {SNIPPET_WORDS}) "
-            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})",
-            [MATCH_START, MATCH_END, MATCH_START, MATCH_END, _fts_match(words), *ids],
-        )
+        cursor.execute(FTS_SNIPPETS, [*marks, *marks, _fts_match(words), json.dumps(ids)])
         return {pk: (lead, text) for pk, lead, text in cursor.fetchall()}
 
 
