@@ -286,3 +286,13 @@ def test_every_page_has_the_search_form_in_the_masthead(client, seed_article):
     assert 'action="/zoeken/"' in form
     assert '<label class="visually-hidden" for="site-search-q">' in header
     assert '<input class="site-search__input" type="search" id="site-search-q" name="q"' in header
+
+
+def test_the_messages_are_dutch(client):
+    # needs translations
+    assert error_of(search(client, "")) == "Typ een of meer woorden om naar te zoeken."
+    assert error_of(search(client, "?!")) == (
+        "Zoek op woorden of getallen: met alleen leestekens vindt u niets."
+    )
+    html = search(client, "olifantenpaadje").content.decode()
+    assert "Geen artikelen gevonden voor “olifantenpaadje”." in html
