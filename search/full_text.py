@@ -31,7 +31,7 @@ SNIPPET_WORDS = 30
 # The FTS5 table is search_searchdocument_fts (search/migrations/0001_initial.py), its
 # columns title (0), lead (1) and text (2). The bm25 weights of those columns are in the
 # proportion of ts_rank's defaults for A, B and C (1.0, 0.4, 0.2). Only the match
-# expression and the markers are parameters; the rest is constant SQL.
+# expression, the markers and the snippet's length are parameters; the rest is constant.
 FTS_MATCHING_IDS = (
     "SELECT rowid FROM search_searchdocument_fts WHERE search_searchdocument_fts MATCH %s"
 )
@@ -42,7 +42,7 @@ FTS_RANK = (
 )
 FTS_SNIPPETS = (
     "SELECT rowid, highlight(search_searchdocument_fts, 1, %s, %s), "
-    "snippet(search_searchdocument_fts, 2, %s, %s, '…', 30) "
+    "snippet(search_searchdocument_fts, 2, %s, %s, '…', %s) "
     "FROM search_searchdocument_fts WHERE search_searchdocument_fts MATCH %s "
     "AND rowid IN (SELECT value FROM json_each(%s))"
 )
@@ -130,7 +130,9 @@ def snippets(documents, words):
         return {}
     marks = [MATCH_START, MATCH_END]
     with connections[documents.db].cursor() as cursor:
-        cursor.execute(FTS_SNIPPETS, [*marks, *marks, _fts_match(words), json.dumps(ids)])
+        cursor.execute(
+            FTS_SNIPPETS, [*marks, *marks, SNIPPET_WORDS, _fts_match(words), json.dumps(ids)]
+        )
         return {pk: (lead, text) for pk, lead, text in cursor.fetchall()}
 
 
