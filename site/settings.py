@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "moderation",
+    "search",
     "mail",
     "newsletter",
     "privacy",

@@ -22,6 +22,7 @@ urlpatterns = i18n_patterns(
     path("", include("moderation.urls")),
     path("", include("newsletter.urls")),
     path("", include("privacy.urls")),
+    path("", include("search.urls")),
     prefix_default_language=False,
 )
 

@@ -1,4 +1,4 @@
-"""The home and article pages are valid HTML according to the Nu Html Checker."""
+"""The home, article and search pages are valid HTML according to the Nu Html Checker."""
 
 import json
 import os
@@ -40,6 +40,8 @@ def test_home_and_article_pages_have_no_html_errors(client, seed_article, tmp_pa
         "home": client.get(reverse("articles:index")).content,
         "article": client.get(seed_article.get_absolute_url()).content,
         "not-found": client.get("/bestaat-niet/").content,
+        "search": client.get(reverse("search:results"), {"q": "Blokker"}).content,
+        "search-refused": client.get(reverse("search:results"), {"q": "?!"}).content,
     }
     errors = vnu_errors(tmp_path, pages)
     assert errors == []
