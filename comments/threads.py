@@ -133,6 +133,9 @@ def _comment_body(entry, labels, can_reply):
         )
         words = escape(labels["in_reply_to"] % {"name": NAME_MARK}).replace(NAME_MARK, link)
         in_reply_to = f'<span class="comment__in-reply-to">{words}</span>'
+    edited = ""
+    if getattr(comment, "edited_at", None):  # changed by its writer (comments/own_comments.py)
+        edited = f'<span class="comment__edited">{escape(_("edited"))}</span>'
     actions = ""
     if comment.comment_html:
         links = []
@@ -159,6 +162,7 @@ def _comment_body(entry, labels, can_reply):
         f'<header class="comment__header"><span class="comment__author" id="c{pk}-naam">'
         f"{name}</span>{badge}"
         f'<a class="comment__permalink" href="#c{pk}">'
-        f'<time datetime="{entry.time_iso}">{entry.time_shown}</time></a>{in_reply_to}</header>'
+        f'<time datetime="{entry.time_iso}">{entry.time_shown}</time></a>{in_reply_to}'
+        f"{edited}</header>"
         f'<div class="comment__text">{text}</div>{actions}</article>'
     )

@@ -1,11 +1,19 @@
 from django.urls import path
 
-from comments import feeds, subscription_views, views
+from comments import feeds, own_comment_views, subscription_views, views
 
 app_name = "comments"
 
 urlpatterns = [
     path("reacties/<int:article_id>/reageren/", views.comment_form, name="form"),
+    # The writer's edit-right cookie is limited to this path (comments/own_comments.py):
+    # every page of the edit must stay under it.
+    path("reacties/bewerken/<int:comment_id>/", own_comment_views.edit, name="edit"),
+    path(
+        "reacties/bewerken/<int:comment_id>/verwijderen/",
+        own_comment_views.delete,
+        name="delete",
+    ),
     path("reacties/<int:article_id>/volgen/", subscription_views.follow, name="follow"),
     path("reacties/feed/rss/", feeds.LatestCommentsFeed(), name="feed-rss"),
     path("reacties/feed/atom/", feeds.LatestCommentsAtomFeed(), name="feed-atom"),

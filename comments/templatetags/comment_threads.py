@@ -23,6 +23,7 @@ DISPLAYED_FIELDS = [
     "is_public",
     "is_removed",
     "is_spam",
+    "edited_at",
 ]
 
 
