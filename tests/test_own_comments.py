@@ -345,3 +345,11 @@ def test_a_deleted_comment_with_replies_leaves_the_placeholder(client, seed_arti
     assert f'<li class="comment comment--removed" id="c{comment.pk}">' in page
     assert TEXT not in page and "Petra de Vries" not in page
     assert "Eens met Petra." in page and f'id="c{reply.pk}"' in page
+
+
+def test_moderators_see_when_a_comment_was_edited(client, seed_article, post, admin_client_nl):
+    comment = post(seed_article)
+    edit(client, comment, NEW_TEXT)
+    page = admin_client_nl.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+    assert page.status_code == 200
+    assert "field-edited_at" in page.text
