@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +36,10 @@ from comments.screening import Draft, screen
 logger = logging.getLogger(__name__)
 
 EDIT_RIGHT_SALT = "comments.own-comment"
+
+# Sent (with `comment`) inside the edit's transaction when a check held the edited comment:
+# the moderation app alerts its moderators, as it does for a comment held at posting.
+held_after_edit = Signal()
 
 
 class NotEditable(Exception):  # noqa: N818 - reads as what the comment is
@@ -187,6 +192,8 @@ def edit_own_comment(*, comment, text, rendered=None, ip_address=None):
         # Saving invalidates the article's cached pages (comments.apps); nothing here
         # queues a notification: the subscribers were told of this comment once.
         comment.save(update_fields=changed)
+        if screening.holds:
+            held_after_edit.send(sender=Comment, comment=comment)
     logger.info(
         "Comment %s was edited by its writer%s",
         comment.pk,

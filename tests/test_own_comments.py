@@ -16,8 +16,10 @@ from django.utils import timezone
 from comments.models import Comment
 from comments.moderation import remove_comments
 from comments.own_comments import EDIT_RIGHT_SALT, edit_right_cookie_name
-from moderation.models import WordRule
+from moderation.alerts import queue_digests
+from moderation.models import ModeratorAlerts, WordRule
 from tests.conftest import SUBSCRIBER, post_url
+from tests.mail_sink import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -308,6 +310,31 @@ def test_a_suspect_word_holds_the_edited_comment_again(client, seed_article, pos
     assert "crypto" not in article_page(seed_article).text
     # Now the moderators' to decide on.
     assert edit(client, comment, NEW_TEXT).status_code == 403
+
+
+def test_moderators_hear_of_a_comment_an_edit_held(
+    client, seed_article, post, moderator_user, smtp_sink, run_worker
+):
+    ModeratorAlerts.objects.create(
+        user=moderator_user, frequency=ModeratorAlerts.Frequency.IMMEDIATELY
+    )
+    comment = post(seed_article)
+    WordRule.objects.create(word="crypto", effect=WordRule.Effect.HOLD)
+    edit(client, comment, "Investeer in crypto nu.")
+    run_worker()
+    [alert] = smtp_sink.to(moderator_user.email)
+    assert f"#item-{comment.pk}" in text_of(alert)
+
+
+def test_the_hourly_digest_lists_a_comment_an_edit_held_after_the_last_digest(
+    client, seed_article, post, moderator_user
+):
+    ModeratorAlerts.objects.create(user=moderator_user, frequency=ModeratorAlerts.Frequency.HOURLY)
+    comment = post(seed_article)
+    assert queue_digests() == 0  # nothing waits yet
+    WordRule.objects.create(word="crypto", effect=WordRule.Effect.HOLD)
+    edit(client, comment, "Investeer in crypto nu.")
+    assert queue_digests(timezone.now() + datetime.timedelta(minutes=1)) == 1
 
 
 # --------------------------------------------------------------------------------------
