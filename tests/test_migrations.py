@@ -313,6 +313,7 @@ def assert_upgraded(before, stored):
         "spam_score": None,
         "language": "nl",
         "in_reply_to_id": None,
+        "edited_at": None,
     }
     assert rows(Comment) == {
         pk: {**row, **new_comment_fields} for pk, row in before["comments"].items()
