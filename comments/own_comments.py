@@ -23,7 +23,7 @@ from django.core import signing
 from django.db import transaction
 from django.dispatch import Signal
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -74,12 +74,23 @@ def minutes_left(comment, now=None):
     return max(0, -int(-seconds // 60))
 
 
-def edit_right_cookie_name(comment_id):
-    return f"reactie_{comment_id}"
+def edit_right_cookie_name(comment_id, language=None):
+    """One cookie per language, each sent only to that language's edit page (Dutch at
+    /reacties/bewerken/<id>/, English under /en/), so switching language keeps the right."""
+    if language is None or language == settings.LANGUAGE_CODE:
+        return f"reactie_{comment_id}"
+    return f"reactie_{comment_id}_{language}"
 
 
 def edit_url(comment_id):
     return reverse("comments:edit", args=[comment_id])
+
+
+def _edit_right_cookies(comment_id):
+    """(name, path) of the right's cookie for each language's edit page."""
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            yield edit_right_cookie_name(comment_id, language), edit_url(comment_id)
 
 
 def grant_edit_right(response, comment):
@@ -87,31 +98,39 @@ def grant_edit_right(response, comment):
     seconds = int((editable_until(comment) - timezone.now()).total_seconds())
     if seconds <= 0:
         return
-    response.set_cookie(
-        edit_right_cookie_name(comment.pk),
-        signing.dumps({"c": comment.pk}, salt=EDIT_RIGHT_SALT),
-        max_age=seconds,
-        path=edit_url(comment.pk),
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
+    token = signing.dumps({"c": comment.pk}, salt=EDIT_RIGHT_SALT)
+    for name, path in _edit_right_cookies(comment.pk):
+        response.set_cookie(
+            name,
+            token,
+            max_age=seconds,
+            path=path,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
 
 
 def forget_edit_right(response, comment_id):
-    response.delete_cookie(
-        edit_right_cookie_name(comment_id), path=edit_url(comment_id), samesite="Lax"
-    )
+    for name, path in _edit_right_cookies(comment_id):
+        response.delete_cookie(name, path=path, samesite="Lax")
 
 
-def holds_edit_right(request, comment):
-    """Whether the request carries this comment's own, unexpired, untampered right."""
-    token = request.COOKIES.get(edit_right_cookie_name(comment.pk), "")
+def _is_right_for(token, comment):
     try:
         payload = signing.loads(token, salt=EDIT_RIGHT_SALT, max_age=edit_window().total_seconds())
     except signing.BadSignature:
         return False
     return isinstance(payload, dict) and payload.get("c") == comment.pk
+
+
+def holds_edit_right(request, comment):
+    """Whether the request carries this comment's own, unexpired, untampered right."""
+    return any(
+        _is_right_for(request.COOKIES[name], comment)
+        for name, _path in _edit_right_cookies(comment.pk)
+        if name in request.COOKIES
+    )
 
 
 def check_edit_right(request, comment, *, now=None):

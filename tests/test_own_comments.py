@@ -69,6 +69,11 @@ def test_posting_hands_the_writer_a_right_for_that_comment_only(client, seed_art
     assert 590 <= int(cookie["max-age"]) <= 600
     assert signing.loads(cookie.value, salt=EDIT_RIGHT_SALT) == {"c": comment.pk}
 
+    # The English edit page has a cookie of its own: switching language keeps the right.
+    english = response.cookies[edit_right_cookie_name(comment.pk, "en")]
+    assert english["path"] == f"/en{edit_url(comment)}"
+    assert english.value == cookie.value and english["httponly"]
+
     # The thank-you message on the comment's page links to the edit page.
     page = client.get(response["Location"])
     assert f'href="{edit_url(comment)}"' in page.text
@@ -111,6 +116,17 @@ def test_the_edit_page_shows_the_current_text_and_is_never_cached(client, seed_a
     assert re.search(r"<textarea[^>]*>\s*" + re.escape(TEXT) + r"</textarea>", response.text)
     assert f'action="{edit_url(comment)}"' in response.text
     assert f'href="{delete_url(comment)}"' in response.text
+
+
+def test_the_english_edit_page_takes_the_right_of_its_own_cookie(client, seed_article, post):
+    comment = post(seed_article)
+    # As a browser sends it: only the cookie whose path is the English page's.
+    english_right = client.cookies[edit_right_cookie_name(comment.pk, "en")].value
+    client.cookies.clear()
+    client.cookies[edit_right_cookie_name(comment.pk, "en")] = english_right
+    english = client.get(f"/en{edit_url(comment)}")
+    assert english.status_code == 200
+    assert '<html lang="en">' in english.text
 
 
 def test_an_edit_within_the_window_changes_the_text_sanitised_and_marked(
@@ -253,9 +269,9 @@ def test_a_right_for_one_comment_does_not_open_another(client, seed_article, pos
     first = post(seed_article, comment="Mijn eerste reactie.")
     second = post(seed_article)
     # The client holds both rights; each works only under its own comment's name.
-    client.cookies[edit_right_cookie_name(second.pk)] = client.cookies[
-        edit_right_cookie_name(first.pk)
-    ].value
+    for language in ("nl", "en"):
+        first_right = client.cookies[edit_right_cookie_name(first.pk, language)].value
+        client.cookies[edit_right_cookie_name(second.pk, language)] = first_right
     assert edit(client, second, NEW_TEXT).status_code == 403
     assert edit(client, first, NEW_TEXT).status_code == 302
 
@@ -355,8 +371,9 @@ def test_delete_asks_first_then_deletes(client, seed_article, post):
     assert response["Location"] == f"{seed_article.get_absolute_url()}#reacties"
     assert not Comment.objects.filter(pk=comment.pk).exists()
     assert Comment.objects.for_article(seed_article).visible().count() == count - 1
-    cookie = response.cookies[edit_right_cookie_name(comment.pk)]
-    assert cookie.value == "" and cookie["path"] == edit_url(comment)
+    for language, prefix in (("nl", ""), ("en", "/en")):
+        cookie = response.cookies[edit_right_cookie_name(comment.pk, language)]
+        assert cookie.value == "" and cookie["path"] == f"{prefix}{edit_url(comment)}"
     page = article_page(seed_article)
     assert TEXT not in page.text and f'id="c{comment.pk}"' not in page.text
 

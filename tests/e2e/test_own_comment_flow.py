@@ -55,7 +55,7 @@ def expect_edited(page, pk):
     expect(comment.locator(".comment__edited")).to_have_text(EDITED)
 
 
-def test_edit_a_comment_with_the_keyboard(page, seed_comments, captcha_answer, axe):
+def test_edit_a_comment_with_the_keyboard(page, seed_comments, captcha_answer, axe, screenshot):
     page.goto(ARTICLE_PATH)
     page.get_by_role("link", name="Schrijf een reactie").click()
     post_comment(
@@ -78,6 +78,7 @@ def test_edit_a_comment_with_the_keyboard(page, seed_comments, captcha_answer, a
     text = page.get_by_label("Reactie")
     expect(text).to_have_value(TEXT)
     axe(page)
+    screenshot(page, "comment-edit.png")
     tab_to(page, text)
     page.keyboard.press("End")
     page.keyboard.press("Backspace")  # the full stop
