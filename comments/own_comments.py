@@ -174,10 +174,10 @@ def edit_own_comment(*, comment, text, rendered=None, ip_address=None):
     Raises CommentRefused when a check refuses the new text (nothing changes) and
     NotEditable when a moderator took the comment off the page meanwhile.
     """
-    if rendered is None or rendered.text != text:
-        rendered = render_comment(text)
     if text == comment.comment:
         return EditedComment(comment, changed=False)
+    if rendered is None or rendered.text != text:
+        rendered = render_comment(text)
     article = comment.content_object
     if not comments_are_open(article):
         raise NotEditable(_("Comments are closed for this article."))
