@@ -65,10 +65,11 @@ class CommentAdmin(admin.ModelAdmin):
         "is_spam",
         "badge",
         "submit_date",
+        "edited_at",
         "ip_address",
         "article_link",
     ]
-    readonly_fields = ["rendered", "submit_date", "ip_address", "article_link"]
+    readonly_fields = ["rendered", "submit_date", "edited_at", "ip_address", "article_link"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("content_object")

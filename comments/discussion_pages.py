@@ -42,6 +42,7 @@ DISPLAYED_FIELDS = [
     "is_spam",
     "recommend_count",
     "is_pick",
+    "edited_at",
 ]
 # And of every other comment in its threads.
 OUTLINE_FIELDS = ["pk", "thread_id", "level", "is_public", "is_removed", "is_spam"]
@@ -150,7 +151,7 @@ def notices_beside_comments(messages):
         for tag in message.extra_tags.split():
             comment_id = tag.removeprefix("comment-")
             if comment_id != tag and comment_id.isdigit():
-                notices.setdefault(int(comment_id), []).append((message.level_tag, message))
+                notices.setdefault(int(comment_id), []).append((message.level_tag, message.message))
     return notices
 
 

@@ -223,6 +223,19 @@ class CommentForm(forms.Form):
         return cleaned
 
 
+class OwnCommentForm(forms.Form):
+    """A writer's new text for their own comment (comments/own_comments.py)."""
+
+    comment = CommentForm.base_fields["comment"]
+
+    def __init__(self, *args, **kwargs):
+        self.rendered = None
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].error_messages["required"] = _("Write your comment.")
+
+    clean_comment = CommentForm.clean_comment
+
+
 class EmailCaptchaForm(forms.Form):
     """An e-mail address behind a captcha: to follow a discussion without commenting, sign
     up for the newsletter (newsletter/), or ask for one's data (privacy/)."""

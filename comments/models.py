@@ -133,6 +133,8 @@ class Comment(XtdComment):
 
     # Set once its subscribers' notifications are queued (or none were due).
     notifications_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when its writer last changed the text (comments/own_comments.py); shown as "edited".
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 

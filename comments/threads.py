@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -199,9 +200,12 @@ def _comment_body(entry, labels, can_reply):
         in_reply_to = f'<span class="comment__in-reply-to">{words}</span>'
     notices = "".join(
         f'<p class="comment__notice message message--{escape(level)}" role="status">'
-        f"{escape(str(message))}</p>"
+        f"{conditional_escape(message)}</p>"
         for level, message in labels["notices"].get(pk, ())
     )
+    edited = ""
+    if getattr(comment, "edited_at", None):  # changed by its writer (comments/own_comments.py)
+        edited = f'<span class="comment__edited">{escape(_("edited"))}</span>'
     actions = ""
     if comment.comment_html:
         links = []
@@ -236,6 +240,7 @@ def _comment_body(entry, labels, can_reply):
         f'<header class="comment__header"><span class="comment__author" id="c{pk}-naam">'
         f"{name}</span>{badge}"
         f'<a class="comment__permalink" href="{labels["permalink_url"]}{pk}/">'
-        f'<time datetime="{entry.time_iso}">{entry.time_shown}</time></a>{in_reply_to}</header>'
+        f'<time datetime="{entry.time_iso}">{entry.time_shown}</time></a>{in_reply_to}'
+        f"{edited}</header>"
         f'<div class="comment__text">{text}</div>{notices}{actions}</article>'
     )

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 from django.urls.converters import IntConverter
 
-from comments import discussion_views, feeds, subscription_views, views
+from comments import discussion_views, feeds, own_comment_views, subscription_views, views
 
 app_name = "comments"
 
@@ -29,6 +29,14 @@ urlpatterns = [
     ),
     path("reacties/<id:article_id>/stand/", discussion_views.discussion_state, name="state"),
     path("reacties/<id:article_id>/nieuw/", discussion_views.fresh_comments, name="fresh"),
+    # The writer's edit-right cookie is limited to this path (comments/own_comments.py):
+    # every page of the edit must stay under it.
+    path("reacties/bewerken/<int:comment_id>/", own_comment_views.edit, name="edit"),
+    path(
+        "reacties/bewerken/<int:comment_id>/verwijderen/",
+        own_comment_views.delete,
+        name="delete",
+    ),
     path("reacties/<int:article_id>/volgen/", subscription_views.follow, name="follow"),
     path("reacties/feed/rss/", feeds.LatestCommentsFeed(), name="feed-rss"),
     path("reacties/feed/atom/", feeds.LatestCommentsAtomFeed(), name="feed-atom"),

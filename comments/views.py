@@ -12,6 +12,8 @@ from django_ratelimit.decorators import ratelimit
 from articles.models import Article
 from comments.forms import REFRESH_CAPTCHA, CommentForm, read_form_token
 from comments.models import Comment
+from comments.own_comment_views import thanks_with_edit_link
+from comments.own_comments import grant_edit_right
 from comments.posting import comments_are_open, post_comment
 from comments.reader_cookie import read_reader_cookie, write_reader_cookie
 from comments.screening import CommentRefused
@@ -123,8 +125,9 @@ def comment_form(request, article_id):
         response = redirect(f"{article.get_absolute_url()}#reacties")
     else:
         messages.success(
-            request, _("Thank you for your comment."), extra_tags=beside(posted.comment)
+            request, thanks_with_edit_link(posted.comment), extra_tags=beside(posted.comment)
         )
         response = redirect(posted.comment.get_absolute_url())
+        grant_edit_right(response, posted.comment)
     write_reader_cookie(request, response, data if data["remember"] else None)
     return response

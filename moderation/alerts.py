@@ -5,10 +5,12 @@ buttons act; the mail itself never does."""
 import datetime
 
 from django.conf import settings
+from django.db.models import Q
 from django.db.models.signals import post_save
 from django.utils import timezone
 
 from comments.models import Comment
+from comments.own_comments import held_after_edit
 from mail.outbox import queue_mail
 from moderation.models import ModeratorAlerts, Report
 
@@ -30,9 +32,11 @@ def moderators_wanting(frequency):
     return [alerts for alerts in candidates if alerts.user.has_perm("comments.change_comment")]
 
 
-def alert_moderators(*, comment, report=None):
-    """Queue an alert to each moderator who wants one at once: a held comment, or a report."""
-    about = f"report:{report.pk}" if report is not None else f"held:{comment.pk}"
+def alert_moderators(*, comment, report=None, about=None):
+    """Queue an alert to each moderator who wants one at once: a held comment, or a report.
+
+    `about` makes the alert's key when one comment can be held more than once (an edit)."""
+    about = about or (f"report:{report.pk}" if report is not None else f"held:{comment.pk}")
     params = {"comment": comment.pk, "report": report.pk if report is not None else None}
     for alerts in moderators_wanting(ModeratorAlerts.Frequency.IMMEDIATELY):
         queue_mail(
@@ -51,15 +55,29 @@ def alert_on_held_comment(sender, instance, created, raw=False, **kwargs):
         alert_moderators(comment=instance)
 
 
+def alert_on_comment_held_after_edit(sender, comment, **kwargs):
+    """Its writer's edit held a comment that readers saw: news for the moderators too."""
+    alert_moderators(
+        comment=comment, about=f"held-after-edit:{comment.pk}:{comment.edited_at.timestamp()}"
+    )
+
+
 def connect():
     post_save.connect(
         alert_on_held_comment, sender=Comment, dispatch_uid="moderation-alert-on-held"
     )
+    held_after_edit.connect(
+        alert_on_comment_held_after_edit, dispatch_uid="moderation-alert-on-held-after-edit"
+    )
 
 
 def pending_between(since, until):
-    """Comments held, and open reports made, in the period, still waiting for a decision."""
-    held = Comment.objects.held().filter(submit_date__gt=since, submit_date__lte=until)
+    """Comments held (posted, or edited by their writer), and open reports made, in the
+    period, still waiting for a decision."""
+    held = Comment.objects.held().filter(
+        Q(submit_date__gt=since, submit_date__lte=until)
+        | Q(edited_at__gt=since, edited_at__lte=until)
+    )
     reports = Report.objects.open().filter(created_at__gt=since, created_at__lte=until)
     return held, reports
 

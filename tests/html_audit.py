@@ -50,6 +50,7 @@ SITE_LINK_CLASSES = {
     "comment__permalink", "comment__reply", "button comment__reply", "discussion__follow",
     "discussion__feed", "discussion__rules", "comment__report", "comment__answered",
     "discussion__page", "discussion__order-link", "pick__link", "comments__more-link",
+    "message__action",
 }  # fmt: skip
 
 

@@ -315,6 +315,7 @@ def assert_upgraded(before, stored):
         "in_reply_to_id": None,
         "recommend_count": 0,
         "is_pick": False,
+        "edited_at": None,
     }
     assert rows(Comment) == {
         pk: {**row, **new_comment_fields} for pk, row in before["comments"].items()

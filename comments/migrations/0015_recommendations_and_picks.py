@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0013_in_reply_to'),
+        ('comments', '0014_comment_edited_at'),
     ]
 
     operations = [
