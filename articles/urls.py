@@ -15,4 +15,9 @@ urlpatterns = [
         views.article_detail,
         name="detail",
     ),
+    path("rubriek/<slug:slug>/", views.section_detail, name="section"),
+    path("rubriek/<slug:slug>/feed/", feeds.SectionFeed(), name="section-feed"),
+    # Tag slugs keep their accents (taggit's default), which the slug converter refuses.
+    path("tag/<str:slug>/", views.tag_detail, name="tag"),
+    path("auteur/<slug:slug>/", views.author_detail, name="author"),
 ]
