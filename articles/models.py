@@ -33,8 +33,9 @@ class ArticleQuerySet(models.QuerySet):
         tag_ids = [tag.pk for tag in article.tags.all()]
         if not tag_ids and article.section_id is None:
             return self.none()
-        shares = models.Q(tags__in=tag_ids) if tag_ids else models.Q(pk__in=[])
-        in_section = models.Q(section_id=article.section_id)
+        nothing = models.Q(pk__in=[])
+        shares = models.Q(tags__in=tag_ids) if tag_ids else nothing
+        in_section = models.Q(section_id=article.section_id) if article.section_id else nothing
         candidates = (
             self.published()
             .exclude(pk=article.pk)
