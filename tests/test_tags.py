@@ -33,8 +33,10 @@ def test_a_tag_with_an_accent_has_a_page(client, make_article):
     assert list(response.context["page_obj"]) == [article]
 
 
-def test_an_unknown_tag_is_404(client):
+def test_an_unknown_or_impossible_tag_is_404(client):
     assert client.get("/tag/bestaat-niet/").status_code == 404
+    assert client.get("/tag/%00/").status_code == 404
+    assert client.get("/tag/a%27%3Cb/").status_code == 404
 
 
 def test_the_article_page_links_its_tags(client, seed_article):
