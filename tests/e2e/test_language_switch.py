@@ -92,7 +92,8 @@ def test_switch_to_english_and_back(page, seed_comments, axe):
     switch_language(page, TO_DUTCH)
     expect_language(page, "nl", "/")
     assert language_cookie(page)["value"] == "nl"
-    expect(page.get_by_role("heading", level=1)).to_have_text("Laatste nieuws")  # needs translations
+    # needs translations
+    expect(page.get_by_role("heading", level=1)).to_have_text("Laatste nieuws")
     page.get_by_role("link", name=ARTICLE_TITLE).click()
     expect_dutch_article(page, laila)
 
