@@ -109,3 +109,13 @@ def test_author_pages_are_in_the_sitemap(client, settings):
     body = client.get("/sitemap.xml").content.decode()
     assert f"<loc>{settings.SITE_URL}/auteur/jorie-post/</loc>" in body
     assert "/auteur/zonder-artikelen/" not in body
+
+
+def test_the_authors_page_uses_a_constant_number_of_queries(
+    client, seed_article, make_article, django_assert_max_num_queries
+):
+    for _ in range(12):
+        make_article(author=seed_article.author, section=seed_article.section)
+    client.get("/")  # the masthead's sections and the content types, once
+    with django_assert_max_num_queries(5):  # author, count, page, comment counts, next
+        client.get("/auteur/jorie-post/")

@@ -67,3 +67,13 @@ def test_tag_pages_with_published_articles_are_in_the_sitemap(client, make_artic
     body = client.get("/sitemap.xml").content.decode()
     assert f"<loc>{settings.SITE_URL}/tag/social-media/</loc>" in body
     assert "/tag/geheim/" not in body
+
+
+def test_the_tag_page_uses_a_constant_number_of_queries(
+    client, make_article, django_assert_max_num_queries
+):
+    for _ in range(12):
+        make_article().tags.add("export", "zzp")
+    client.get("/")  # the masthead's sections and the content types, once
+    with django_assert_max_num_queries(5):  # tag, count, page, comment counts, next
+        client.get("/tag/export/")
