@@ -37,6 +37,9 @@ class ArticlesConfig(AppConfig):
         ):
             post_save.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model}-save")
             post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model}-del")
+        # A migration changes sections through historical models, which send no signal
+        # the receivers below would hear.
+        post_migrate.connect(forget_masthead_sections, sender=self)
         for signal in (post_save, post_delete):
             signal.connect(
                 forget_masthead_sections,
