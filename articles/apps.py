@@ -22,9 +22,27 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
+        from articles.masthead import forget_masthead_sections
         from articles.page_cache import invalidate_pages
 
         post_migrate.connect(sync_current_site, sender=self)
-        for model in ("articles.Article", "articles.Tip"):
+        # Sections, authors and tags show on listings and article pages too.
+        for model in (
+            "articles.Article",
+            "articles.Tip",
+            "articles.Section",
+            "articles.Author",
+            "taggit.Tag",
+            "taggit.TaggedItem",
+        ):
             post_save.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model}-save")
             post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model}-del")
+        # A migration changes sections through historical models, which send no signal
+        # the receivers below would hear.
+        post_migrate.connect(forget_masthead_sections, sender=self)
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_masthead_sections,
+                sender="articles.Section",
+                dispatch_uid=f"masthead-sections-{signal is post_save}",
+            )

@@ -1,10 +1,14 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article
+from articles.models import Article, Section
+from articles.site_urls import absolute_url
+
+FEED_SIZE = 20
 
 
 class LatestArticlesFeed(Feed):
@@ -15,7 +19,10 @@ class LatestArticlesFeed(Feed):
         return settings.SITE_NAME
 
     def items(self):
-        return Article.objects.published()[:20]
+        return self.latest(Article.objects.published())
+
+    def latest(self, articles):
+        return articles.select_related("author", "section")[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title
@@ -30,9 +37,34 @@ class LatestArticlesFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return item.author_name
+        return item.byline_name
+
+    def item_author_link(self, item):
+        return absolute_url(item.author.get_absolute_url()) if item.author_id else None
+
+    def item_categories(self, item):
+        return [item.section.name] if item.section_id else []
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
     feed_type = Atom1Feed
     subtitle = LatestArticlesFeed.description
+
+
+class SectionFeed(LatestArticlesFeed):
+    """The latest articles of one section (RSS)."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Section, slug=slug)
+
+    def title(self, section):
+        return f"{section.name} – {settings.SITE_NAME}"
+
+    def link(self, section):
+        return section.get_absolute_url()
+
+    def description(self, section):
+        return section.description or LatestArticlesFeed.description
+
+    def items(self, section):
+        return self.latest(Article.objects.published().filter(section=section))

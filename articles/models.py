@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
 
 from articles.markup import render_article_html
 
@@ -22,6 +24,116 @@ class ArticleQuerySet(models.QuerySet):
         if user.is_active and user.is_staff:
             return self.all()
         return self.published()
+
+    # Browsing: sections, tags, authors, related articles.
+    def related_to(self, article, limit=4):
+        """Published articles that share tags or the section with `article`, most shared
+        tags first, then the same section, then the newest. One query when the article's
+        tags are prefetched."""
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        if not tag_ids and article.section_id is None:
+            return self.none()
+        nothing = models.Q(pk__in=[])
+        shares = models.Q(tags__in=tag_ids) if tag_ids else nothing
+        in_section = models.Q(section_id=article.section_id) if article.section_id else nothing
+        candidates = (
+            self.published()
+            .exclude(pk=article.pk)
+            .filter(in_section | shares)
+            .annotate(
+                shared_tags=models.Count("tags", filter=shares, distinct=True),
+                same_section=models.Case(
+                    models.When(in_section, then=models.Value(1)),
+                    default=models.Value(0),
+                    output_field=models.IntegerField(),
+                ),
+            )
+        )
+        return candidates.select_related("section").order_by(
+            "-shared_tags", "-same_section", "-published_at", "-pk"
+        )[:limit]
+
+    def for_listing(self):
+        """What a listing's teasers show, in one query."""
+        return (
+            self.published()
+            .select_related("section")
+            .only("title", "slug", "published_at", "lead", "section__name", "section__slug")
+        )
+
+
+class Section(models.Model):
+    """A part of the site (Nieuws, Ondernemen, ...) with its own listing, feed and place
+    in the masthead."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=60,
+        unique=True,
+        help_text=_("The last part of the section's web address. Do not change it later."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Sections appear in the masthead in this order.")
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Shown at the top of the section's listing.")
+    )
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    """A person who writes for the site, with a page that lists their articles."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_("The last part of the author's web address. Do not change it later."),
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Senior Account Executive bij LEWIS PR."),
+    )
+    biography = models.TextField(
+        _("short biography"),
+        blank=True,
+        help_text=_("A few sentences, shown on the author's page."),
+    )
+    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profiles",
+        help_text=_("The staff account this author logs in with, if any."),
+    )
+
+    class Meta:
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
 
 
 class Article(models.Model):
@@ -59,7 +171,33 @@ class Article(models.Model):
         ),
     )
     body_html = models.TextField(editable=False, default="")
-    author_name = models.CharField(_("author"), max_length=100)
+    # Browsing: the section, the author as a person, the tags.
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("section"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    author = models.ForeignKey(
+        Author,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text=_("The byline links to the author's page."),
+    )
+    tags = TaggableManager(_("tags"), blank=True, help_text=_("A comma-separated list of tags."))
+    author_name = models.CharField(
+        _("author's name"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Only for a byline without an author's page: leave empty when you choose an author."
+        ),
+    )
     author_role = models.CharField(
         _("author's role"),
         max_length=200,
@@ -127,6 +265,22 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
+
+    def clean(self):
+        if not self.author_id and not self.author_name.strip():
+            raise ValidationError(
+                {"author": _("Choose an author, or type the author's name below.")},
+                code="no_author",
+            )
+
+    @property
+    def byline_name(self):
+        """The author's name as the byline shows it: the author's, else the text field."""
+        return self.author.name if self.author_id else self.author_name
+
+    @property
+    def byline_role(self):
+        return self.author.role if self.author_id else self.author_role
 
     @property
     def is_published(self):

@@ -3,8 +3,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET, require_safe
+from taggit.models import Tag
 
-from articles.models import Article
+from articles.models import Article, Author, Section
 from articles.page_cache import (
     COUNTS_VERSION_KEY,
     cache_page_for_anonymous_readers,
@@ -17,10 +18,38 @@ from articles.site_urls import absolute_url
 @require_safe
 @cache_page_for_anonymous_readers
 def article_list(request):
+    return _listing(request, "articles/article_list.html", Article.objects.for_listing())
+
+
+def _listing(request, template, articles, **context):
+    """A page of teasers (with comment counts, hence the dependency on them)."""
     depends_on(request, COUNTS_VERSION_KEY)
-    articles = Article.objects.published().only("title", "slug", "published_at", "lead")
     page = Paginator(articles, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("pagina"))
-    return render(request, "articles/article_list.html", {"page_obj": page})
+    return render(request, template, {"page_obj": page, **context})
+
+
+@require_safe
+@cache_page_for_anonymous_readers
+def section_detail(request, slug):
+    section = get_object_or_404(Section, slug=slug)
+    articles = Article.objects.for_listing().filter(section=section)
+    return _listing(request, "articles/section_detail.html", articles, section=section)
+
+
+@require_safe
+@cache_page_for_anonymous_readers
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    articles = Article.objects.for_listing().filter(tags=tag)
+    return _listing(request, "articles/tag_detail.html", articles, tag=tag)
+
+
+@require_safe
+@cache_page_for_anonymous_readers
+def author_detail(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    articles = Article.objects.for_listing().filter(author=author)
+    return _listing(request, "articles/author_detail.html", articles, author=author)
 
 
 @require_safe
@@ -28,8 +57,8 @@ def article_list(request):
 def article_detail(request, year, month, day, slug):
     article = get_object_or_404(
         Article.objects.visible_to(request.user)
-        .select_related("author_user")
-        .prefetch_related("tips"),
+        .select_related("author_user", "section", "author")
+        .prefetch_related("tips", "tags"),
         slug=slug,
     )
     if article.get_absolute_url() != request.path:
@@ -42,6 +71,7 @@ def article_detail(request, year, month, day, slug):
             "article": article,
             "is_preview": not article.is_published,
             "canonical_url": absolute_url(article.get_absolute_url()),
+            "related_articles": Article.objects.related_to(article),
             # A message about one comment (posted, recommended) shows beside it.
             "shows_notices_beside_comments": True,
         },

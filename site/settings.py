@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_comments_xtd",
     "django_comments",
     "captcha",
+    "taggit",  # articles' tags
     "django_tasks",
     "config.apps.BackgroundTasksConfig",  # django_tasks_db, named in Dutch
     "config.apps.AdminLoginsConfig",  # axes, named in Dutch

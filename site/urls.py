@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
-from articles.sitemaps import ArticleSitemap
+from articles.sitemaps import SITEMAPS
 from articles.views import favicon, robots_txt
 from comments.captcha_views import (
     rate_limited_captcha_audio,
@@ -49,7 +49,7 @@ urlpatterns += [
     path(
         "sitemap.xml",
         sitemap,
-        {"sitemaps": {"articles": ArticleSitemap}},
+        {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", robots_txt, name="robots-txt"),

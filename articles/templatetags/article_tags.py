@@ -6,6 +6,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles.masthead import masthead_sections
+from articles.site_urls import absolute_url
+
 register = template.Library()
 
 # Same escapes as django.utils.html.json_script: the JSON can never close the
@@ -25,11 +28,23 @@ def news_article_json_ld(article, url):
         "dateModified": article.updated_at,
         "mainEntityOfPage": url,
         "inLanguage": "nl",
-        "author": {"@type": "Person", "name": article.author_name},
+        "author": {"@type": "Person", "name": article.byline_name},
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
     }
-    if article.author_role:
-        data["author"]["jobTitle"] = article.author_role
+    if article.byline_role:
+        data["author"]["jobTitle"] = article.byline_role
+    if article.author_id:
+        data["author"]["url"] = absolute_url(article.author.get_absolute_url())
+    if article.section_id:
+        data["articleSection"] = article.section.name
+    if tags := [tag.name for tag in article.tags.all()]:
+        data["keywords"] = tags
     payload = json.dumps(data, cls=DjangoJSONEncoder).translate(_JSON_SCRIPT_ESCAPES)
     # The payload is JSON with the HTML-significant characters escaped above.
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+@register.simple_tag
+def masthead_section_links():
+    """The sections for the masthead: [(name, slug), ...] (see articles/masthead.py)."""
+    return masthead_sections()
