@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from reversion.admin import VersionAdmin
 
 from articles.models import Article, Tip
 
@@ -10,12 +12,33 @@ class TipInline(admin.TabularInline):
     fields = ["position", "text"]
 
 
+class PublicationStateFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", Article.Status.DRAFT.label),
+            ("scheduled", _("Scheduled")),
+            ("published", Article.Status.PUBLISHED.label),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "draft":
+            return queryset.filter(status=Article.Status.DRAFT)
+        if self.value() == "scheduled":
+            return queryset.scheduled()
+        if self.value() == "published":
+            return queryset.published()
+        return queryset
+
+
 # Other apps add to this admin by registering a subclass in its place (the comment count
 # from comments/, the newsletter's column and action from newsletter/).
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "published_at", "author_name", "comments_enabled"]
-    list_filter = ["status", "comments_enabled"]
+class ArticleAdmin(VersionAdmin):
+    list_display = ["title", "publication_state", "published_at", "author_name", "comments_enabled"]
+    list_filter = [PublicationStateFilter, "comments_enabled"]
     search_fields = ["title", "lead", "body", "author_name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -30,3 +53,26 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("Author"), {"fields": ["author_name", "author_role", "author_user"]}),
     ]
     raw_id_fields = ["author_user"]
+
+    # Autosave: unsaved text kept in the editor's browser. The offer to restore it is in
+    # templates/admin/articles/article/change_form.html, translated, for the script to show.
+    class Media:
+        js = ["js/admin-autosave.js"]
+        css = {"all": ["css/admin-autosave.css"]}
+
+    @admin.display(description=_("status"), ordering="status")
+    def publication_state(self, article):
+        if article.is_scheduled:
+            return _("Scheduled")
+        return article.get_status_display()
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring saves the old version's fields as the form shows them, unchanged from
+        # what the revert put in the database: mark it as the editor's change it is.
+        request.restores_revision = True
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if getattr(request, "restores_revision", False):
+            obj.content_changed_at = timezone.now()
+        super().save_model(request, obj, form, change)

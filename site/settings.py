@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_comments_xtd",
     "django_comments",
     "captcha",
+    "reversion",  # the articles' revisions (history and restore in the admin)
     "django_tasks",
     "config.apps.BackgroundTasksConfig",  # django_tasks_db, named in Dutch
     "config.apps.AdminLoginsConfig",  # axes, named in Dutch
