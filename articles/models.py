@@ -44,7 +44,10 @@ class Article(models.Model):
         _("slug"),
         max_length=200,
         unique=True,
-        help_text=_("The last part of the article's web address. Do not change it once published."),
+        help_text=_(
+            "The last part of the article's web address. Changed after publication, the old "
+            "address keeps leading to the article."
+        ),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
@@ -127,29 +130,12 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def clean(self):
-        super().clean()
-        if self.slug and (
-            FormerSlug.objects.filter(slug=self.slug).exclude(article_id=self.pk).exists()
-        ):
-            raise ValidationError(
-                {
-                    "slug": _(
-                        "Another article was published at this address before; its old links "
-                        "still lead there. Choose another slug."
-                    )
-                },
-                code="former_slug",
-            )
-
     def save(self, *args, **kwargs):
         self.body_html = render_article_html(self.body)
         stored = None
         if not self._state.adding:
             stored = (
-                Article.objects.filter(pk=self.pk)
-                .values("slug", "status", *CONTENT_FIELDS)
-                .first()
+                Article.objects.filter(pk=self.pk).values("slug", "status", *CONTENT_FIELDS).first()
             )
         if stored and any(stored[name] != getattr(self, name) for name in CONTENT_FIELDS):
             self.content_changed_at = timezone.now()
@@ -157,7 +143,8 @@ class Article(models.Model):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "content_changed_at"}
         super().save(*args, **kwargs)
         if stored and stored["slug"] != self.slug:
-            self._keep_former_slug(stored["slug"], was_published=stored["status"] == self.Status.PUBLISHED)
+            was_published = stored["status"] == self.Status.PUBLISHED
+            self._keep_former_slug(stored["slug"], was_published=was_published)
 
     def get_absolute_url(self):
         local = timezone.localtime(self.published_at)
@@ -170,6 +157,17 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
+
+    def clean(self):
+        super().clean()
+        if self.slug and (
+            FormerSlug.objects.filter(slug=self.slug).exclude(article_id=self.pk).exists()
+        ):
+            message = _(
+                "Another article was published at this address before; its old links still "
+                "lead there. Choose another slug."
+            )
+            raise ValidationError({"slug": ValidationError(message, code="former_slug")})
 
     @property
     def is_published(self):
