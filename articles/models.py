@@ -16,6 +16,12 @@ TIPS_MARKER_HTML = f"<p>{TIPS_MARKER}</p>"
 CONTENT_FIELDS = ("title", "lead", "body")
 
 
+def _comparable(text):
+    # A browser sends a textarea's lines ending in CRLF and the admin's form strips the
+    # text: neither is a change an editor made.
+    return text.replace("\r\n", "\n").strip()
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles a reader may see: published, with a publication date that has come."""
@@ -137,7 +143,9 @@ class Article(models.Model):
             stored = (
                 Article.objects.filter(pk=self.pk).values("slug", "status", *CONTENT_FIELDS).first()
             )
-        if stored and any(stored[name] != getattr(self, name) for name in CONTENT_FIELDS):
+        if stored and any(
+            _comparable(stored[name]) != _comparable(getattr(self, name)) for name in CONTENT_FIELDS
+        ):
             self.content_changed_at = timezone.now()
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "content_changed_at"}
@@ -220,8 +228,16 @@ class Tip(models.Model):
         return self.text[:60]
 
     def save(self, *args, **kwargs):
+        stored = None
+        if not self._state.adding:
+            stored = Tip.objects.filter(pk=self.pk).values("text", "position").first()
         super().save(*args, **kwargs)
-        self.article.mark_content_changed()
+        if (
+            stored is None
+            or _comparable(stored["text"]) != _comparable(self.text)
+            or stored["position"] != self.position
+        ):
+            self.article.mark_content_changed()
 
     def delete(self, *args, **kwargs):
         deleted = super().delete(*args, **kwargs)
