@@ -6,7 +6,7 @@
 (function () {
   "use strict";
 
-  var PREFIX = "ondernemen:autosave:";
+  var PREFIX = "ondernemen.autosave.";
   var SUBMITTED = PREFIX + "submitted"; // in sessionStorage: the draft a submit may have saved
   var MAX_AGE = 30 * 24 * 60 * 60 * 1000; // drafts older than this are dropped
   var DELAY = 400; // milliseconds after the last keystroke
