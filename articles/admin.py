@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
@@ -67,12 +68,17 @@ class ArticleAdmin(VersionAdmin):
         return article.get_status_display()
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        # Restoring saves the old version's fields as the form shows them, unchanged from
-        # what the revert put in the database: mark it as the editor's change it is.
-        request.restores_revision = True
+        # A restore saves the form over what the revert already wrote to the database, so
+        # save_model sees no change: it needs the article as it was before the restore.
+        request.article_before_restore = self.get_object(request, unquote(object_id))
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
-        if getattr(request, "restores_revision", False):
+        before = getattr(request, "article_before_restore", None)
+        if before:
             obj.content_changed_at = timezone.now()
         super().save_model(request, obj, form, change)
+        if before and before.slug != obj.slug:
+            obj.keep_former_slug(
+                before.slug, was_published=before.status == Article.Status.PUBLISHED
+            )

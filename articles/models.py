@@ -152,7 +152,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
         if stored and stored["slug"] != self.slug:
             was_published = stored["status"] == self.Status.PUBLISHED
-            self._keep_former_slug(stored["slug"], was_published=was_published)
+            self.keep_former_slug(stored["slug"], was_published=was_published)
 
     def get_absolute_url(self):
         local = timezone.localtime(self.published_at)
@@ -190,7 +190,8 @@ class Article(models.Model):
         self.content_changed_at = timezone.now()
         Article.objects.filter(pk=self.pk).update(content_changed_at=self.content_changed_at)
 
-    def _keep_former_slug(self, old_slug, *, was_published):
+    def keep_former_slug(self, old_slug, *, was_published):
+        """Called once the slug changed from old_slug (save() does; so does a restore)."""
         # Taking back an address it had before: that one is current again.
         self.former_slugs.filter(slug=self.slug).delete()
         # A draft's address was never public; a published one may be in feeds, mails,

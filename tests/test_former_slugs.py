@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from articles.models import Article, FormerSlug
 from tests.admin_form import article_form_data
@@ -161,3 +162,24 @@ def test_an_editor_renaming_in_the_admin_keeps_the_old_address(
     assert admin_client_nl.post(change_url, data).status_code == 302
 
     assert client.get(OLD_PATH)["Location"] == "/nieuws/2012/05/10/nieuwe-naam/"
+
+
+def test_restoring_an_older_slug_keeps_the_newer_address(admin_client_nl, client, seed_article):
+    change_url = reverse("admin:articles_article_change", args=[seed_article.pk])
+    page = admin_client_nl.get(change_url)
+    assert admin_client_nl.post(change_url, article_form_data(page)).status_code == 302
+    [first] = Version.objects.get_for_object(seed_article)
+    page = admin_client_nl.get(change_url)
+    assert (
+        admin_client_nl.post(change_url, article_form_data(page, slug="nieuwe-naam")).status_code
+        == 302
+    )
+
+    revision_url = reverse("admin:articles_article_revision", args=[seed_article.pk, first.pk])
+    restored = admin_client_nl.post(
+        revision_url, article_form_data(admin_client_nl.get(revision_url))
+    )
+
+    assert restored.status_code == 302
+    assert client.get(OLD_PATH).status_code == 200
+    assert client.get("/nieuws/2012/05/10/nieuwe-naam/")["Location"] == OLD_PATH
