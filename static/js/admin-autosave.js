@@ -73,6 +73,20 @@
 
     var stored = currentValues(); // as the server sent them
 
+    // Rows the editor had added to an inline (another tip) are added again, with the
+    // admin's own "add another" link, before the draft is put back.
+    function addMissingInlineRows(values) {
+      Object.keys(values).forEach(function (name) {
+        var match = /^(.+)-(\d+)-[^-]+$/.exec(name);
+        if (!match || form.elements[name]) return;
+        var total = form.elements[match[1] + "-TOTAL_FORMS"];
+        var addRow = document.querySelector("#" + match[1] + "-group .add-row a");
+        for (var tries = 0; addRow && total && !form.elements[name] && tries < 100; tries++) {
+          addRow.click();
+        }
+      });
+    }
+
     function differsFromStored(values) {
       return Object.keys(values).some(function (name) {
         return name in stored && stored[name] !== values[name];
@@ -108,6 +122,7 @@
         draft.savedAt
       ).toLocaleString(document.documentElement.lang || undefined);
       offer.querySelector("[data-autosave-restore]").addEventListener("click", function () {
+        addMissingInlineRows(draft.values);
         textFields().forEach(function (field) {
           if (field.name in draft.values) field.value = draft.values[field.name];
         });

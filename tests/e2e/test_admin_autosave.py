@@ -15,6 +15,7 @@ from tests.e2e.conftest import DESKTOP, LOCALE
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 NEW_SENTENCE = " Een zin die de redacteur nog niet had opgeslagen."
+NEW_TIP = "Een **vierde** tip."
 
 
 def expect_offer_accessible(page):
@@ -61,6 +62,10 @@ def test_unsaved_text_is_offered_back_after_a_reload(page, editor, seed_article)
     body.click()
     page.keyboard.press("Control+End")
     page.keyboard.type(NEW_SENTENCE)
+    # A tip in a row the editor added beyond the form's empty ones.
+    page.locator("#tips-group .add-row a").click()
+    page.locator("#id_tips-6-position").fill("4")
+    page.locator("#id_tips-6-text").fill(NEW_TIP)
     page.reload()
 
     expect(offer).to_be_visible()
@@ -73,6 +78,7 @@ def test_unsaved_text_is_offered_back_after_a_reload(page, editor, seed_article)
 
     expect(offer).to_be_hidden()
     assert body.input_value().endswith(NEW_SENTENCE.strip())
+    expect(page.locator("#id_tips-6-text")).to_have_value(NEW_TIP)
 
     page.locator('input[name="_continue"]').click()
     expect(page.locator(".messagelist .success")).to_be_visible()
@@ -83,6 +89,7 @@ def test_unsaved_text_is_offered_back_after_a_reload(page, editor, seed_article)
     assert page.locator("#id_body").input_value().endswith(NEW_SENTENCE.strip())
     seed_article.refresh_from_db()
     assert seed_article.body.endswith(NEW_SENTENCE.strip())
+    assert seed_article.tips.last().text == NEW_TIP
 
 
 def test_a_discarded_draft_of_a_new_article_is_gone(axe_page):
