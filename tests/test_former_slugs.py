@@ -183,3 +183,12 @@ def test_restoring_an_older_slug_keeps_the_newer_address(admin_client_nl, client
     assert restored.status_code == 302
     assert client.get(OLD_PATH).status_code == 200
     assert client.get("/nieuws/2012/05/10/nieuwe-naam/")["Location"] == OLD_PATH
+
+
+def test_the_admin_shows_an_articles_former_slugs(admin_client_nl, seed_article):
+    rename(seed_article, "nieuwe-naam")
+
+    change_url = reverse("admin:articles_article_change", args=[seed_article.pk])
+    page = admin_client_nl.get(change_url).content.decode()
+
+    assert f"<code>{SEED_SLUG}</code>" in page
