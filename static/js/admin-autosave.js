@@ -71,7 +71,10 @@
       return values;
     }
 
-    var stored = currentValues(); // as the server sent them
+    // After a save that failed (the form shows errors), what the page shows was not
+    // stored: all of it is kept, and nothing is offered (it is in the form already).
+    var failedSave = document.querySelector(".errornote") !== null;
+    var stored = failedSave ? {} : currentValues(); // as the server sent them
 
     // Rows the editor had added to an inline (another tip) are added again, with the
     // admin's own "add another" link, before the draft is put back.
@@ -87,10 +90,24 @@
       });
     }
 
+    function storedValue(name) {
+      return name in stored ? stored[name] : "";
+    }
+
     function differsFromStored(values) {
       return Object.keys(values).some(function (name) {
-        return name in stored && stored[name] !== values[name];
+        return values[name] !== storedValue(name);
       });
+    }
+
+    // Only the fields the editor changed: a restore leaves the others as now stored.
+    function changedValues() {
+      var values = currentValues();
+      var changed = {};
+      Object.keys(values).forEach(function (name) {
+        if (values[name] !== storedValue(name)) changed[name] = values[name];
+      });
+      return changed;
     }
 
     var choicePending = false;
@@ -100,8 +117,8 @@
       window.clearTimeout(timer);
       // While a kept draft waits for the editor's choice, it is not overwritten.
       if (choicePending) return;
-      var values = currentValues();
-      if (differsFromStored(values)) {
+      var values = changedValues();
+      if (Object.keys(values).length) {
         storage.setItem(key, JSON.stringify({ savedAt: Date.now(), values: values }));
       } else {
         storage.removeItem(key);
@@ -116,7 +133,9 @@
     }
 
     var draft = read(key);
-    if (draft && draft.values && differsFromStored(draft.values)) {
+    if (failedSave) {
+      keep();
+    } else if (draft && draft.values && differsFromStored(draft.values)) {
       choicePending = true;
       offer.querySelector("[data-autosave-time]").textContent = new Date(
         draft.savedAt

@@ -2,9 +2,10 @@
 
 Typed into the body and reloaded without saving, the text is offered back (restore or
 discard) and restored, by keyboard; after a save nothing is offered; no CSP violation
-occurs (browser_errors). In the "add" form a discarded draft stays discarded, and axe-core
-finds nothing in the offer (injected with the CSP bypassed, as axe-core applies inline
-styles of its own; the rest of the form is Django's admin).
+occurs (browser_errors). The text of a save that failed is kept. In the "add" form a
+discarded draft stays discarded, and axe-core finds nothing in the offer (injected with
+the CSP bypassed, as axe-core applies inline styles of its own; the rest of the form is
+Django's admin).
 """
 
 import pytest
@@ -108,3 +109,20 @@ def test_a_discarded_draft_of_a_new_article_is_gone(axe_page):
 
     expect(page.locator("#id_title")).to_be_visible()
     expect(offer).to_be_hidden()
+
+
+def test_text_of_a_save_that_failed_is_kept(page, editor):
+    log_in(page)
+    page.goto("/beheer/articles/article/add/")
+    page.locator("#id_title").press_sequentially("Zonder inleiding")
+    page.locator('input[name="_save"]').click()
+    expect(page.locator(".errornote")).to_be_visible()
+    offer = page.locator("#autosave-offer")
+    expect(offer).to_be_hidden()
+
+    page.goto("/beheer/")
+    page.goto("/beheer/articles/article/add/")
+
+    expect(offer).to_be_visible()
+    offer.locator("[data-autosave-restore]").click()
+    expect(page.locator("#id_title")).to_have_value("Zonder inleiding")
