@@ -3,8 +3,10 @@ from django.contrib.admin.utils import unquote
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from articles.models import Article, Tip
+from articles.revisions import changes_on_restore
 
 
 class TipInline(admin.TabularInline):
@@ -57,9 +59,10 @@ class ArticleAdmin(VersionAdmin):
 
     # Autosave: unsaved text kept in the editor's browser. The offer to restore it is in
     # templates/admin/articles/article/change_form.html, translated, for the script to show.
+    # What a restore changes: templates/reversion/articles/article/revision_form.html.
     class Media:
         js = ["js/admin-autosave.js"]
-        css = {"all": ["css/admin-autosave.css"]}
+        css = {"all": ["css/admin-autosave.css", "css/admin-revisions.css"]}
 
     @admin.display(description=_("status"), ordering="status")
     def publication_state(self, article):
@@ -70,7 +73,14 @@ class ArticleAdmin(VersionAdmin):
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # A restore saves the form over what the revert already wrote to the database, so
         # save_model sees no change: it needs the article as it was before the restore.
-        request.article_before_restore = self.get_object(request, unquote(object_id))
+        article = self.get_object(request, unquote(object_id))
+        request.article_before_restore = article
+        version = article and Version.objects.get_for_object(article).filter(pk=version_id).first()
+        if version:
+            extra_context = {
+                **(extra_context or {}),
+                "changes_on_restore": changes_on_restore(article, version),
+            }
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):

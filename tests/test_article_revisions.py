@@ -112,3 +112,22 @@ def test_viewing_an_old_revision_changes_nothing(admin_client_nl, seed_article):
     assert 'value="Drie tips voor social mediarichtlijnen"' in page.content.decode()
     seed_article.refresh_from_db()
     assert seed_article.title == "Vier tips"
+
+
+def test_an_old_revision_shows_what_restoring_it_changes(admin_client_nl, seed_article):
+    save_in_admin(admin_client_nl, seed_article)
+    [first] = Version.objects.get_for_object(seed_article)
+    page = admin_client_nl.get(change_url(seed_article))
+    data = article_form_data(page, title="Vier tips")
+    data["tips-2-text"] = "Een nieuwe derde tip."
+    assert admin_client_nl.post(change_url(seed_article), data).status_code == 302
+
+    revision_url = reverse("admin:articles_article_revision", args=[seed_article.pk, first.pk])
+    html = admin_client_nl.get(revision_url).content.decode()
+    changes = html[html.index('class="module revision-changes"') : html.index("</section>")]
+
+    assert "<del>Vier tips</del>" in changes
+    assert "<ins>Drie tips voor social mediarichtlijnen</ins>" in changes
+    assert "<del>Een nieuwe derde tip.</del>" in changes
+    assert "<ins>Geef zelf het goede voorbeeld." in changes
+    assert "Onlangs is de eerste Nederlander" not in changes  # the lead did not change
