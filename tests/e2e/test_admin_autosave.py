@@ -92,6 +92,12 @@ def test_unsaved_text_is_offered_back_after_a_reload(page, editor, seed_article)
     assert seed_article.body.endswith(NEW_SENTENCE.strip())
     assert seed_article.tips.last().text == NEW_TIP
 
+    # The save kept a revision; its page (what a restore changes) meets the CSP too.
+    page.goto(f"/beheer/articles/article/{seed_article.pk}/history/")
+    page.locator("#change-history a").first.click()
+    expect(page.locator(".revision-changes")).to_be_visible()
+    expect(offer).to_be_hidden()
+
 
 def test_a_discarded_draft_of_a_new_article_is_gone(axe_page):
     page = axe_page
