@@ -34,7 +34,7 @@ class LatestArticlesFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return item.content_changed_at
 
     def item_author_name(self, item):
         return item.byline_name

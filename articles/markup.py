@@ -21,3 +21,11 @@ def render_article_html(source: str) -> str:
         strip=True,
         strip_comments=True,
     )
+
+
+def render_tip_html(source: str) -> str:
+    """A tip as article HTML; a tip of one paragraph without its <p>, as it sits in an <li>."""
+    html = render_article_html(source).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return html[len("<p>") : -len("</p>")]
+    return html

@@ -1,3 +1,4 @@
+import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,11 +8,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from articles.markup import render_article_html
+from articles.markup import render_article_html, render_tip_html
 
 # An editor writes this on a line of its own in the body to place the tips.
 TIPS_MARKER = "[tips]"
 TIPS_MARKER_HTML = f"<p>{TIPS_MARKER}</p>"
+# What readers read: a change to one of these (or to a tip) is a change of the content.
+CONTENT_FIELDS = ("title", "lead", "body")
+
+
+def _comparable(text):
+    # A browser sends a textarea's lines ending in CRLF and the admin's form strips the
+    # text: neither is a change an editor made.
+    return text.replace("\r\n", "\n").strip()
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -60,6 +69,10 @@ class ArticleQuerySet(models.QuerySet):
             .select_related("section")
             .only("title", "slug", "published_at", "lead", "section__name", "section__slug")
         )
+
+    def scheduled(self):
+        """Published by an editor, with a publication date still to come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=Now())
 
 
 class Section(models.Model):
@@ -136,6 +149,8 @@ class Author(models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
+# Every save in the admin keeps a revision of the article with its tips (history, restore).
+@reversion.register(follow=["tips"])
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -146,7 +161,10 @@ class Article(models.Model):
         _("slug"),
         max_length=200,
         unique=True,
-        help_text=_("The last part of the article's web address. Do not change it once published."),
+        help_text=_(
+            "The last part of the article's web address. Changed after publication, the old "
+            "address keeps leading to the article."
+        ),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
@@ -238,6 +256,11 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # dateModified for readers and search engines: moved only by a change of the content
+    # (CONTENT_FIELDS, tips, a restored revision), never by a migration or a status toggle.
+    content_changed_at = models.DateTimeField(
+        _("content last changed"), default=timezone.now, editable=False
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -252,7 +275,21 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body_html = render_article_html(self.body)
+        stored = None
+        if not self._state.adding:
+            stored = (
+                Article.objects.filter(pk=self.pk).values("slug", "status", *CONTENT_FIELDS).first()
+            )
+        if stored and any(
+            _comparable(stored[name]) != _comparable(getattr(self, name)) for name in CONTENT_FIELDS
+        ):
+            self.content_changed_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "content_changed_at"}
         super().save(*args, **kwargs)
+        if stored and stored["slug"] != self.slug:
+            was_published = stored["status"] == self.Status.PUBLISHED
+            self.keep_former_slug(stored["slug"], was_published=was_published)
 
     def get_absolute_url(self):
         local = timezone.localtime(self.published_at)
@@ -267,6 +304,15 @@ class Article(models.Model):
         )
 
     def clean(self):
+        super().clean()
+        if self.slug and (
+            FormerSlug.objects.filter(slug=self.slug).exclude(article_id=self.pk).exists()
+        ):
+            message = _(
+                "Another article was published at this address before; its old links still "
+                "lead there. Choose another slug."
+            )
+            raise ValidationError({"slug": ValidationError(message, code="former_slug")})
         if not self.author_id and not self.author_name.strip():
             raise ValidationError(
                 {"author": _("Choose an author, or type the author's name below.")},
@@ -286,12 +332,31 @@ class Article(models.Model):
     def is_published(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+    def mark_content_changed(self):
+        """Record now as the content's last change (a tip edited, a revision restored)."""
+        self.content_changed_at = timezone.now()
+        Article.objects.filter(pk=self.pk).update(content_changed_at=self.content_changed_at)
+
+    def keep_former_slug(self, old_slug, *, was_published):
+        """Called once the slug changed from old_slug (save() does; so does a restore)."""
+        # Taking back an address it had before: that one is current again.
+        self.former_slugs.filter(slug=self.slug).delete()
+        # A draft's address was never public; a published one may be in feeds, mails,
+        # newsletters and search engines, and keeps leading here (articles:detail).
+        if was_published:
+            FormerSlug.objects.update_or_create(slug=old_slug, defaults={"article": self})
+
     def body_html_around_tips(self):
         """The body's HTML split where the editor placed the tips (after the body by default)."""
         before, marker, after = self.body_html.partition(TIPS_MARKER_HTML)
         return before, after
 
 
+@reversion.register()
 class Tip(models.Model):
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="tips"
@@ -313,3 +378,43 @@ class Tip(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    def save(self, *args, **kwargs):
+        stored = None
+        if not self._state.adding:
+            stored = Tip.objects.filter(pk=self.pk).values("text", "position").first()
+        super().save(*args, **kwargs)
+        if (
+            stored is None
+            or _comparable(stored["text"]) != _comparable(self.text)
+            or stored["position"] != self.position
+        ):
+            self.article.mark_content_changed()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        self.article.mark_content_changed()
+        return deleted
+
+    @property
+    def text_html(self):
+        """The tip's Markdown as sanitised HTML; rendered when the page is (pages are cached)."""
+        return render_tip_html(self.text)
+
+
+class FormerSlug(models.Model):
+    """An address an article was published at before its slug changed; it redirects there."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="former_slugs"
+    )
+    slug = models.SlugField(_("former slug"), max_length=200, unique=True)
+    replaced_at = models.DateTimeField(_("replaced"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("former address")
+        verbose_name_plural = _("former addresses")
+        ordering = ["-replaced_at"]
+
+    def __str__(self):
+        return self.slug

@@ -23,7 +23,7 @@ class ArticleSitemap(Sitemap):
         return Article.objects.published()
 
     def lastmod(self, item):
-        return item.updated_at
+        return item.content_changed_at
 
 
 class BrowsingSitemap(Sitemap):

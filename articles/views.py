@@ -55,12 +55,16 @@ def author_detail(request, slug):
 @require_safe
 @cache_page_for_anonymous_readers
 def article_detail(request, year, month, day, slug):
-    article = get_object_or_404(
+    articles = (
         Article.objects.visible_to(request.user)
         .select_related("author_user", "section", "author")
-        .prefetch_related("tips", "tags"),
-        slug=slug,
+        .prefetch_related("tips", "tags")
     )
+    try:
+        article = articles.get(slug=slug)
+    except Article.DoesNotExist:
+        # An address the article had before its slug changed: sent on below.
+        article = get_object_or_404(articles, former_slugs__slug=slug)
     if article.get_absolute_url() != request.path:
         return redirect(article, permanent=True)
     depends_on(request, discussion_version_key(article.pk))

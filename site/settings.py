@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django_comments",
     "captcha",
     "taggit",  # articles' tags
+    "reversion",  # the articles' revisions (history and restore in the admin)
     "django_tasks",
     "config.apps.BackgroundTasksConfig",  # django_tasks_db, named in Dutch
     "config.apps.AdminLoginsConfig",  # axes, named in Dutch

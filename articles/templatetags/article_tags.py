@@ -25,7 +25,7 @@ def news_article_json_ld(article, url):
         "headline": article.title,
         "description": article.lead,
         "datePublished": article.published_at,
-        "dateModified": article.updated_at,
+        "dateModified": article.content_changed_at,
         "mainEntityOfPage": url,
         "inLanguage": "nl",
         "author": {"@type": "Person", "name": article.byline_name},
