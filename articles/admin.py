@@ -21,7 +21,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [TipInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "lead", "body"]}),
+        (None, {"fields": ["title", "slug", "lead_image", "lead", "body"]}),
         (_("Publishing"), {"fields": ["status", "published_at"]}),
         (
             _("Discussion"),
@@ -30,3 +30,4 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("Author"), {"fields": ["author_name", "author_role", "author_user"]}),
     ]
     raw_id_fields = ["author_user"]
+    autocomplete_fields = ["lead_image"]

@@ -25,6 +25,7 @@ class ArticlesConfig(AppConfig):
         from articles.page_cache import invalidate_pages
 
         post_migrate.connect(sync_current_site, sender=self)
-        for model in ("articles.Article", "articles.Tip"):
+        # An image or rendition changed shows on every page that has it (images).
+        for model in ("articles.Article", "articles.Tip", "images.Image", "images.Rendition"):
             post_save.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model}-save")
             post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model}-del")

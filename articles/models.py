@@ -55,10 +55,24 @@ class Article(models.Model):
         help_text=_(
             "Written in Markdown: a blank line starts a new paragraph, '## ' starts a subheading, "
             "*italic*, **bold**, [link text](https://example.nl). Put [tips] on a line of its own "
-            "where the tips should appear."
+            "where the tips should appear. An uploaded image: ![what it shows](image:42), with "
+            "the number from the list of images; on a line of its own it gets its caption."
         ),
     )
     body_html = models.TextField(editable=False, default="")
+    # Images (the images app): the article's lead image, above the lead.
+    lead_image = models.ForeignKey(
+        "images.Image",
+        verbose_name=_("lead image"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_of",
+        help_text=_(
+            "Optional. Shown above the lead, small in the listing, and when the article is "
+            "shared. Upload images under Images."
+        ),
+    )
     author_name = models.CharField(_("author"), max_length=100)
     author_role = models.CharField(
         _("author's role"),

@@ -18,7 +18,12 @@ from articles.site_urls import absolute_url
 @cache_page_for_anonymous_readers
 def article_list(request):
     depends_on(request, COUNTS_VERSION_KEY)
-    articles = Article.objects.published().only("title", "slug", "published_at", "lead")
+    articles = (
+        Article.objects.published()
+        .only("title", "slug", "published_at", "lead", "lead_image")
+        .select_related("lead_image")
+        .prefetch_related("lead_image__renditions")
+    )
     page = Paginator(articles, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("pagina"))
     return render(request, "articles/article_list.html", {"page_obj": page})
 
@@ -28,8 +33,8 @@ def article_list(request):
 def article_detail(request, year, month, day, slug):
     article = get_object_or_404(
         Article.objects.visible_to(request.user)
-        .select_related("author_user")
-        .prefetch_related("tips"),
+        .select_related("author_user", "lead_image")
+        .prefetch_related("tips", "lead_image__renditions"),
         slug=slug,
     )
     if article.get_absolute_url() != request.path:

@@ -6,6 +6,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles.site_urls import absolute_url
+from images.pictures import insert_pictures, share_image
+
 register = template.Library()
 
 # Same escapes as django.utils.html.json_script: the JSON can never close the
@@ -30,6 +33,39 @@ def news_article_json_ld(article, url):
     }
     if article.author_role:
         data["author"]["jobTitle"] = article.author_role
+    shared = lead_image_meta(article)
+    if shared:
+        data["image"] = {
+            "@type": "ImageObject",
+            "url": shared["url"],
+            "width": shared["width"],
+            "height": shared["height"],
+        }
+        if article.lead_image.caption:
+            data["image"]["caption"] = article.lead_image.caption
+        if article.lead_image.credit:
+            data["image"]["creditText"] = article.lead_image.credit
     payload = json.dumps(data, cls=DjangoJSONEncoder).translate(_JSON_SCRIPT_ESCAPES)
     # The payload is JSON with the HTML-significant characters escaped above.
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+@register.simple_tag
+def lead_image_meta(article):
+    """The lead image as social networks and search engines get it (absolute address,
+    size, alternative text), or None."""
+    image = article.lead_image
+    if image is None:
+        return None
+    url, width, height = share_image(image)
+    return {"url": absolute_url(url), "width": width, "height": height, "alt": image.alt_text}
+
+
+# The article column: 40rem wide at most, the page's padding (2rem) less on a phone.
+BODY_IMAGE_SIZES = "(min-width: 42rem) 40rem, calc(100vw - 2rem)"
+
+
+@register.simple_tag
+def article_body_parts(article):
+    """The body's HTML before and after the tips, with its images as <picture>."""
+    return insert_pictures(*article.body_html_around_tips(), sizes=BODY_IMAGE_SIZES)
