@@ -4,6 +4,7 @@ import html
 import re
 
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from images.models import Image, Rendition
 
@@ -74,14 +75,15 @@ def insert_pictures(*fragments, sizes):
         opening, alt, image_id, closing = match.groups()
         image = images.get(int(image_id))
         if image is None:
-            return (opening or "") + (closing or "")
+            return "" if opening and closing else (opening or "") + (closing or "")
         alt = html.unescape(alt or "") or image.alt_text
         context = picture_context(image, sizes=sizes, alt=alt)
-        picture_html = render_to_string("images/picture.html", context)
+        picture_html = render_to_string("images/picture.html", context).strip()
         if opening and closing:
             return render_to_string(
-                "images/figure.html", {"image": image, "picture_html": picture_html}
-            )
+                "images/figure.html",
+                {"image": image, "picture_html": mark_safe(picture_html)},  # noqa: S308 - rendered by our template just now
+            ).strip()
         return (opening or "") + picture_html + (closing or "")
 
     return [IMAGE_REFERENCE.sub(replace, fragment) for fragment in fragments]

@@ -58,7 +58,9 @@ def make_renditions(image):
         # The old renditions' files go once this commits (images.models.delete_file).
         for old in image.renditions.all():
             old.delete()
-        Rendition.objects.bulk_create(made)
+        # One by one, not bulk_create: post_save tells the page cache (articles/apps.py).
+        for rendition in made:
+            rendition.save()
     return made
 
 
