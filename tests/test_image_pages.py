@@ -1,11 +1,17 @@
 """Images on the pages: <picture> with srcset and sizes, og:image, body images."""
 
+import datetime
 import json
+import os
 import re
+import shutil
 
+import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from images.renditions import make_renditions
+from tests.test_html_validity import VNU_JAR, vnu_errors
 
 
 def page(client, article):
@@ -130,3 +136,20 @@ def test_pages_with_images_use_a_constant_number_of_queries(
         client.get(reverse("articles:index"))
     with django_assert_max_num_queries(8):
         client.get(articles[0].get_absolute_url())
+
+
+@pytest.mark.skipif(
+    not (VNU_JAR and os.path.exists(VNU_JAR) and shutil.which("java")),
+    reason="set VNU_JAR to the Nu Html Checker's vnu.jar (.ci/run does)",
+)
+def test_pages_with_images_are_valid_html(client, make_article, make_image, tmp_path):
+    image = make_image(caption="Onderschrift", credit="Redactie")
+    body = f"Alinea.\n\n![Groot](image:{image.pk})\n\nTekst ![klein](image:{image.pk}) erin."
+    # Whole seconds: the <time> element takes at most three decimals.
+    published = timezone.now().replace(microsecond=0) - datetime.timedelta(days=1)
+    article = make_article(lead_image=image, body=body, published_at=published)
+    pages = {
+        "home": client.get(reverse("articles:index")).content,
+        "article": client.get(article.get_absolute_url()).content,
+    }
+    assert [error["message"] for error in vnu_errors(tmp_path, pages)] == []
