@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -48,8 +49,13 @@ class ImageAdmin(admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("renditions")
 
     def save_model(self, request, obj, form, change):
+        replaced = form.initial.get("file") if change else None
         super().save_model(request, obj, form, change)
         if "file" in form.changed_data:
+            if replaced:
+                # The new file has a name of its own; the old one would stay behind.
+                name, storage = replaced.name, obj.file.storage
+                transaction.on_commit(lambda: storage.delete(name))
             queue_renditions(obj)
 
     @admin.display(description=_("image"))

@@ -158,3 +158,25 @@ def test_the_image_list_shows_thumbnails_and_the_markdown_to_use(admin_client, m
     assert (
         admin_client.get(reverse("admin:images_image_change", args=[image.pk])).status_code == 200
     )
+
+
+def test_replacing_the_file_removes_the_old_one_and_makes_new_renditions(
+    admin_client, make_image, media_root, run_worker, django_capture_on_commit_callbacks
+):
+    image = make_image(image_bytes("JPEG", (800, 450)))
+    old_file = media_root / image.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:images_image_change", args=[image.pk]),
+            {
+                "alt_text": image.alt_text,
+                "file": upload("nieuw.png", image_bytes("PNG", (500, 500))),
+            },
+        )
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert (image.width, image.height) == (500, 500) and image.file.name.endswith(".png")
+    assert not old_file.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        run_worker()
+    assert {r.height for r in image.renditions.all()} == {320, 500}
