@@ -21,7 +21,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [TipInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "lead_image", "lead", "body"]}),
+        (None, {"fields": ["title", "slug", "lead_image", "lead_image_alt", "lead", "body"]}),
         (_("Publishing"), {"fields": ["status", "published_at"]}),
         (
             _("Discussion"),

@@ -73,6 +73,12 @@ class Article(models.Model):
             "shared. Upload images under Images."
         ),
     )
+    lead_image_alt = models.CharField(
+        _("alternative text of the lead image"),
+        max_length=250,
+        blank=True,
+        help_text=_("Only when this article needs another text than the image's own."),
+    )
     author_name = models.CharField(_("author"), max_length=100)
     author_role = models.CharField(
         _("author's role"),
@@ -145,6 +151,10 @@ class Article(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def lead_image_alt_text(self):
+        return self.lead_image_alt or (self.lead_image.alt_text if self.lead_image else "")
 
     def body_html_around_tips(self):
         """The body's HTML split where the editor placed the tips (after the body by default)."""

@@ -20,7 +20,7 @@ def article_list(request):
     depends_on(request, COUNTS_VERSION_KEY)
     articles = (
         Article.objects.published()
-        .only("title", "slug", "published_at", "lead", "lead_image")
+        .only("title", "slug", "published_at", "lead", "lead_image", "lead_image_alt")
         .select_related("lead_image")
         .prefetch_related("lead_image__renditions")
     )

@@ -52,6 +52,17 @@ def test_the_lead_image_is_a_picture_with_avif_and_a_jpeg_fallback(
     assert "Anna Fotograaf" in picture
 
 
+def test_an_article_can_describe_its_lead_image_in_its_own_words(client, make_article, make_image):
+    image = make_image()
+    article = make_article(lead_image=image, lead_image_alt="De heuvels waar het bedrijf begon")
+    html = page(client, article)
+    assert 'alt="De heuvels waar het bedrijf begon"' in lead_picture(html)
+    assert 'og:image:alt" content="De heuvels waar het bedrijf begon"' in html
+    assert "Heuvels onder een zomerzon" not in html
+    listing = client.get(reverse("articles:index")).content.decode()
+    assert 'alt="De heuvels waar het bedrijf begon"' in listing
+
+
 def test_before_the_renditions_exist_the_original_is_shown_at_its_size(
     client, make_article, make_image
 ):

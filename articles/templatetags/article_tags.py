@@ -58,7 +58,8 @@ def lead_image_meta(article):
     if image is None:
         return None
     url, width, height = share_image(image)
-    return {"url": absolute_url(url), "width": width, "height": height, "alt": image.alt_text}
+    alt = article.lead_image_alt_text
+    return {"url": absolute_url(url), "width": width, "height": height, "alt": alt}
 
 
 # The article column: 40rem wide at most, the page's padding (2rem) less on a phone.
