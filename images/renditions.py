@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import features
 
-from images.models import Rendition
+from images.models import Image, Rendition
 
 # The article column is at most 40rem (640 CSS pixels) wide: 1x and 2x screens, phones
 # (320), and 1280 for og:image (at least 1200 wide, as social networks ask).
@@ -55,8 +55,14 @@ def make_renditions(image):
             rendition.file.save(f"{stem}-{width}w.{extension}", ContentFile(content), save=False)
             made.append(rendition)
     with transaction.atomic():
+        # One task at a time per image (two uploads in quick succession): the row lock
+        # makes the second wait, then replace what the first made.
+        if not list(Image.objects.select_for_update().filter(pk=image.pk).values_list("pk")):
+            for rendition in made:  # the image was deleted meanwhile
+                rendition.file.delete(save=False)
+            return []
         # The old renditions' files go once this commits (images.models.delete_file).
-        for old in image.renditions.all():
+        for old in Rendition.objects.filter(image_id=image.pk):
             old.delete()
         # One by one, not bulk_create: post_save tells the page cache (articles/apps.py).
         for rendition in made:
