@@ -5,6 +5,7 @@ deployment-specific values must be given or the site refuses to start.
 """
 
 import email.utils
+import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -237,6 +238,10 @@ BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=14)
 # pages are cached, so their addresses carry no expiring signature.
 MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
 if MEDIA_S3_BUCKET:
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            "MEDIA_S3_BUCKET is set but django-storages is missing: pip install '.[s3]'."
+        )
     _media_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
