@@ -55,7 +55,21 @@ class ArticleAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [TipInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "section", "lead", "body", "tags"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "section",
+                    "lead_image",
+                    "lead_image_alt",
+                    "lead",
+                    "body",
+                    "tags",
+                ]
+            },
+        ),
         (_("Publishing"), {"fields": ["status", "published_at"]}),
         (
             _("Discussion"),
@@ -64,7 +78,7 @@ class ArticleAdmin(VersionAdmin):
         (_("Author"), {"fields": ["author", "author_name", "author_role", "author_user"]}),
     ]
     raw_id_fields = ["author_user"]
-    autocomplete_fields = ["author"]
+    autocomplete_fields = ["author", "lead_image"]
 
     # Autosave: unsaved text kept in the editor's browser. The offer to restore it is in
     # templates/admin/articles/article/change_form.html, translated, for the script to show.

@@ -34,6 +34,9 @@ class ArticlesConfig(AppConfig):
             "articles.Author",
             "taggit.Tag",
             "taggit.TaggedItem",
+            # An image or rendition changed shows on every page that has it (images).
+            "images.Image",
+            "images.Rendition",
         ):
             post_save.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model}-save")
             post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model}-del")

@@ -66,8 +66,18 @@ class ArticleQuerySet(models.QuerySet):
         """What a listing's teasers show, in one query."""
         return (
             self.published()
-            .select_related("section")
-            .only("title", "slug", "published_at", "lead", "section__name", "section__slug")
+            .select_related("section", "lead_image")
+            .prefetch_related("lead_image__renditions")
+            .only(
+                "title",
+                "slug",
+                "published_at",
+                "lead",
+                "section__name",
+                "section__slug",
+                "lead_image",
+                "lead_image_alt",
+            )
         )
 
     def scheduled(self):
@@ -185,7 +195,8 @@ class Article(models.Model):
         help_text=_(
             "Written in Markdown: a blank line starts a new paragraph, '## ' starts a subheading, "
             "*italic*, **bold**, [link text](https://example.nl). Put [tips] on a line of its own "
-            "where the tips should appear."
+            "where the tips should appear. An uploaded image: ![what it shows](image:42), with "
+            "the number from the list of images; on a line of its own it gets its caption."
         ),
     )
     body_html = models.TextField(editable=False, default="")
@@ -215,6 +226,25 @@ class Article(models.Model):
         help_text=_(
             "Only for a byline without an author's page: leave empty when you choose an author."
         ),
+    )
+    # Images (the images app): the article's lead image, above the lead.
+    lead_image = models.ForeignKey(
+        "images.Image",
+        verbose_name=_("lead image"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_of",
+        help_text=_(
+            "Optional. Shown above the lead, small in the listing, and when the article is "
+            "shared. Upload images under Images."
+        ),
+    )
+    lead_image_alt = models.CharField(
+        _("alternative text of the lead image"),
+        max_length=250,
+        blank=True,
+        help_text=_("Only when this article needs another text than the image's own."),
     )
     author_role = models.CharField(
         _("author's role"),
@@ -331,6 +361,10 @@ class Article(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def lead_image_alt_text(self):
+        return self.lead_image_alt or (self.lead_image.alt_text if self.lead_image else "")
 
     @property
     def is_scheduled(self):

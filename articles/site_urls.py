@@ -5,4 +5,7 @@ from django.conf import settings
 
 
 def absolute_url(path):
+    """SITE_URL + path; an address that is absolute already (media in S3) as it is."""
+    if path.startswith(("https://", "http://")):
+        return path
     return settings.SITE_URL + path

@@ -57,8 +57,8 @@ def author_detail(request, slug):
 def article_detail(request, year, month, day, slug):
     articles = (
         Article.objects.visible_to(request.user)
-        .select_related("author_user", "section", "author")
-        .prefetch_related("tips", "tags")
+        .select_related("author_user", "section", "author", "lead_image")
+        .prefetch_related("tips", "tags", "lead_image__renditions")
     )
     try:
         article = articles.get(slug=slug)

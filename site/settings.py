@@ -5,6 +5,7 @@ deployment-specific values must be given or the site refuses to start.
 """
 
 import email.utils
+import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "newsletter",
     "privacy",
     "backups",
+    "images",
 ]
 
 MIDDLEWARE = [
@@ -224,7 +226,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [RESOURCE_DIR / "static"]
-# Uploaded files (none yet; backups include them).
+# Uploaded files (images and their renditions; backups include them when they are local).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Where `manage.py backup_site` (make backup) writes a backup folder by default.
@@ -232,8 +234,39 @@ BACKUP_DIR = Path(env.str("DJANGO_BACKUP_DIR", default=str(BASE_DIR / "var" / "b
 # Backups older than this are deleted after each new one (they hold what readers erased).
 BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=14)
 
+# Media: local files by default; with MEDIA_S3_BUCKET, any S3-compatible store
+# (django-storages), for a site on more than one machine. Credentials come from boto3's
+# usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables (or the machine's role). The
+# objects must be publicly readable (bucket policy) or served through MEDIA_S3_CUSTOM_DOMAIN:
+# pages are cached, so their addresses carry no expiring signature.
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
+if MEDIA_S3_BUCKET:
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            "MEDIA_S3_BUCKET is set but django-storages is missing: pip install '.[s3]'."
+        )
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+            "custom_domain": env.str("MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": None,
+            # Every name is new (a random one per upload): caches may keep them for good.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Images: uploads larger than this, or with more pixels, are refused (images/uploads.py).
+IMAGES_MAX_UPLOAD_BYTES = env.int("IMAGES_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+IMAGES_MAX_PIXELS = env.int("IMAGES_MAX_PIXELS", default=40_000_000)
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -243,6 +276,20 @@ STORAGES = {
     },
 }
 
+
+def _media_origins():
+    """Where images come from when they are not on the site's own origin (S3)."""
+    if not MEDIA_S3_BUCKET:
+        return []
+    domain = _media_storage["OPTIONS"]["custom_domain"]
+    if domain:
+        return [f"https://{domain}"]
+    endpoint = _media_storage["OPTIONS"]["endpoint_url"]
+    if endpoint:
+        return ["{0.scheme}://{0.netloc}".format(urlsplit(endpoint))]
+    return ["https://*.amazonaws.com"]
+
+
 # Security headers and cookies. Strict CSP: everything comes from the site
 # itself, no inline script or style.
 CONTENT_SECURITY_POLICY = {
@@ -250,7 +297,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *_media_origins()],
         "media-src": [SELF],
         "font-src": [SELF],
         "connect-src": [SELF],

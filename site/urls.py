@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
@@ -58,6 +60,9 @@ urlpatterns += [
     path("favicon.ico", favicon, name="favicon"),
     path("beheer/", admin.site.urls),
 ]
+# Uploaded images in development (DEBUG) only; in production the front server serves
+# MEDIA_ROOT, or the media are in S3 (deploy/nginx.conf.template, README).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 admin.site.site_header = "Ondernemen met de beste ondersteuning"
 admin.site.site_title = "Beheer"

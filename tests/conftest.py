@@ -243,3 +243,34 @@ def run_worker(settings, monkeypatch):
         call_command("run_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
 
     return run
+
+
+# Images
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to a folder of this test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def make_image(db, media_root):
+    """Store an uploaded image as the admin does; with renditions=True, make them too."""
+    from images.models import Image
+    from images.renditions import make_renditions
+    from images.uploads import clean_upload
+    from tests.image_files import image_bytes, upload
+
+    def make(content=None, *, name="foto.jpg", renditions=True, **fields):
+        clean = clean_upload(upload(name, content or image_bytes()))
+        fields.setdefault("alt_text", "Heuvels onder een zomerzon")
+        image = Image.objects.create(
+            file=clean.file, width=clean.width, height=clean.height, **fields
+        )
+        if renditions:
+            make_renditions(image)
+        return image
+
+    return make

@@ -31,7 +31,17 @@ pytestmark = pytest.mark.packaging
 
 # The site's Python packages: each app is a top-level package of the wheel, and site/ is
 # `config`. An app not listed here fails test_every_app_is_packaged.
-APPS = ["articles", "comments", "moderation", "mail", "newsletter", "privacy", "backups", "search"]
+APPS = [
+    "articles",
+    "comments",
+    "moderation",
+    "mail",
+    "newsletter",
+    "privacy",
+    "backups",
+    "search",
+    "images",
+]
 SITE_DATA = ["templates", "static", "locale"]
 ARTICLE = "/nieuws/2012/05/10/drie-tips-voor-social-mediarichtlijnen/"
 TITLE = "Drie tips voor social mediarichtlijnen"
