@@ -25,6 +25,7 @@ import pstats
 import random
 import re
 import shlex
+import statistics
 import sys
 import tempfile
 import time
@@ -318,6 +319,7 @@ LIST_ITEM = re.compile(r'<li class="comment[^"]*" id="c(\d+)"')
 ANSWERED_LINK = re.compile(r'class="comment__answered" href="[^"]*?(\d+)/?"')
 PICK_LINK = re.compile(r'class="pick__link" href="[^"]*?(\d+)/"')
 PAGE_LINK = re.compile(r'class="discussion__page"')
+PAGES_NAV = re.compile(r'<nav class="discussion__pages".*?</nav>', re.DOTALL)
 
 
 def comments_in_html(html):
@@ -340,8 +342,9 @@ def uncached_get(client, url):
     return elapsed, response
 
 
-def inspect(client, case):
-    """Queries, comments built and shown, and bytes of one uncached request (not timed)."""
+def inspect(client, case, samples=5):
+    """Queries, comments built and shown, and bytes of an uncached request, and the time
+    its queries take (the median of `samples` requests, query by query; not the timing)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -349,13 +352,30 @@ def inspect(client, case):
 
     with CaptureQueriesContext(connection) as queries, counting_comments_built() as built:
         _, response = uncached_get(client, case.url)
+    query_count = len(queries)  # before the next request's end empties Django's query log
     html = response.content.decode()
     shown = comments_in_html(html)
     in_html = set().union(*shown.values())
+    query_ms = []
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            query_ms[-1].append((time.perf_counter() - started) * 1000)
+
+    for _ in range(samples):
+        query_ms.append([])
+        with connection.execute_wrapper(timed):
+            uncached_get(client, case.url)
+    per_query = [round(statistics.median(column), 2) for column in zip(*query_ms, strict=True)]
     figures = {
         "comments": case.comments,
         "build_s": round(case.build_seconds, 3),
-        "queries": len(queries),
+        "queries": query_count,
+        "query_ms": per_query,
+        "sql_ms": round(statistics.median(sum(run) for run in query_ms), 2),
         "comments_built": built["count"],
         "comments_built_not_in_html": len(built["ids"] - in_html),
         "comments_in_threads": len(shown["in_threads"]),
@@ -363,6 +383,7 @@ def inspect(client, case):
         "comments_in_html": len(in_html),
         "bytes": len(response.content),
         "page_links": len(PAGE_LINK.findall(html)),
+        "page_links_bytes": sum(len(nav) for nav in PAGES_NAV.findall(html)),
     }
     if case.label.startswith("page-"):
         from django.conf import settings
@@ -495,7 +516,7 @@ def print_report(report):
     )
     print(
         f"\n{'case':<12} {'comments':>8} {'build s':>8} {'queries':>7} {'built':>6}"
-        f" {'in HTML':>7} {'outline':>7} {'bytes':>8} {'pages':>5}"
+        f" {'in HTML':>7} {'outline':>7} {'bytes':>8} {'in nav':>7} {'SQL ms':>7}"
         f" {'median ms':>9}  [p10-p90]"
     )
     for label, f in report["cases"].items():
@@ -503,8 +524,8 @@ def print_report(report):
         print(
             f"{label:<12} {f['comments']:>8} {f['build_s']:>8.2f} {f['queries']:>7}"
             f" {f['comments_built']:>6} {f['comments_in_html']:>7}"
-            f" {f.get('outline_rows', ''):>7} {f['bytes']:>8}"
-            f" {f['page_links']:>5} {t['median_ms']:>9.2f}  [{t['p10_ms']:.2f}-{t['p90_ms']:.2f}]"
+            f" {f.get('outline_rows', ''):>7} {f['bytes']:>8} {f['page_links_bytes']:>7}"
+            f" {f['sql_ms']:>7.1f} {t['median_ms']:>9.2f}  [{t['p10_ms']:.2f}-{t['p90_ms']:.2f}]"
         )
     print()
     for check in report["floors"]:
