@@ -174,6 +174,7 @@ def create_comments(article, plan, *, first_posted, interval=datetime.timedelta(
     """Insert the planned comments in bulk (three tables: django-contrib-comments',
     django-comments-xtd's and ours) with xtd's thread fields as its save() would have
     set them. Returns their ids in plan order."""
+    from django.conf import settings
     from django.contrib.contenttypes.models import ContentType
     from django.db import transaction
     from django_comments.models import Comment as BaseComment
@@ -191,7 +192,7 @@ def create_comments(article, plan, *, first_posted, interval=datetime.timedelta(
         return {
             "content_type": content_type,
             "object_pk": str(article.pk),
-            "site_id": 1,
+            "site_id": settings.SITE_ID,
             "user_name": f"Lezer {comment.index}",
             "user_email": f"lezer{comment.index}@example.nl",
             "user_url": "https://www.voorbeeld.example/" if comment.index % 4 == 0 else "",
@@ -221,7 +222,7 @@ def create_comments(article, plan, *, first_posted, interval=datetime.timedelta(
                 comment_html=texts[comment.index % len(texts)].html,
                 in_reply_to_id=None if comment.answers is None else ids[comment.answers],
                 is_pick=comment.is_pick,
-                recommend_count=comment.index % 7 // 5,
+                recommend_count=comment.index % 7 // 5,  # two in seven: "Waardevol" once
             )
             rows.append(row)
         _insert_own_fields(XtdComment, rows)
