@@ -236,6 +236,15 @@
 
   async function openReplyForm(link) {
     var slot = document.getElementById("reply-slot-" + (link.dataset.replyTo || ""));
+    var actions = link.closest(".comment__actions");
+    if (!slot && actions) {
+      // A comment's slot is made when first needed: the page carries one less element per
+      // comment.
+      slot = document.createElement("div");
+      slot.className = "comment__reply-slot";
+      slot.id = "reply-slot-" + link.dataset.replyTo;
+      actions.after(slot);
+    }
     if (!slot) {
       return false;
     }
