@@ -104,12 +104,14 @@
       }
       count.textContent = String(answer.count);
     }
-    var notice = form.parentElement.querySelector(".comment__notice--script");
-    if (!notice) {
+    // One notice, right after the comment's actions, however often the button is used.
+    var actions = form.parentElement;
+    var notice = actions.nextElementSibling;
+    if (!notice || !notice.classList.contains("comment__notice--script")) {
       notice = document.createElement("p");
       notice.className = "comment__notice comment__notice--script";
       notice.setAttribute("role", "status");
-      form.parentElement.after(notice);
+      actions.after(notice);
     }
     notice.textContent = answer.message;
   }
