@@ -1,10 +1,11 @@
-"""A busy discussion in Chromium: 300 comments in 60 threads, paged and sorted.
+"""A busy discussion in Chromium: 300 comments in 100 threads, paged and sorted.
 
 - Paging and sorting with the keyboard: Tab to a page link or an order and Enter; the
   order is kept while paging, the page links are at the top and the bottom.
 - "Toon nog N reacties": with JavaScript, Enter loads the rest of the thread in place and
   the focus goes to the first comment it shows; without, the link opens the thread's page.
-- "Waardevol" with JavaScript: counted in place, once.
+- "Waardevol": counted once, in place with JavaScript; without, the form comes back to
+  the comment with a message beside it.
 - "N nieuwe reacties – toon ze" appears while the page is open after another reader
   posts, and shows the new comments without reloading.
 - At 390 pixels the paged discussion does not scroll sideways.
@@ -183,7 +184,7 @@ def tab_to(page, target):
     pytest.fail(f"{TAB_LIMIT} presses of Tab never reached {target}")
 
 
-def expect_page(page, busy, *, number, order_ids):
+def expect_page(page, *, number, order_ids):
     """The page shows these threads, says which page it is, top and bottom."""
     assert top_level_ids(page) == order_ids
     for where in ("first", "last"):
@@ -211,17 +212,24 @@ def sideways_overflow(page):
     )
 
 
-def screenshot_of_discussion(page, name, *, height):
-    """docs/screenshots/<name>: the discussion from its heading down, `height` pixels."""
-    top = page.locator("#reacties").evaluate(
-        "element => element.getBoundingClientRect().top + window.scrollY"
-    )
-    width = page.viewport_size["width"]
+def screenshot_of_discussion(page, name, *, down_to):
+    """docs/screenshots/<name>: the discussion from its heading down to an element."""
+
+    def top_and_bottom(locator):
+        return locator.evaluate(
+            """element => {
+                const box = element.getBoundingClientRect();
+                return [box.top + window.scrollY, box.bottom + window.scrollY];
+            }"""
+        )
+
+    top, _ = top_and_bottom(page.locator("#reacties"))
+    _, bottom = top_and_bottom(down_to)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(
         path=str(SCREENSHOTS / name),
         full_page=True,
-        clip={"x": 0, "y": top, "width": width, "height": height},
+        clip={"x": 0, "y": top, "width": page.viewport_size["width"], "height": bottom - top + 16},
     )
 
 
@@ -231,7 +239,7 @@ def screenshot_of_discussion(page, name, *, height):
 def test_a_300_comment_discussion_is_paged_and_sorted_with_the_keyboard(page, busy, axe):
     roots = [root.pk for root in busy.roots]
     page.goto(busy.path)
-    expect_page(page, busy, number=1, order_ids=roots[:25])
+    expect_page(page, number=1, order_ids=roots[:25])
     expect(page.locator(".discussion__pages")).to_have_count(2)
     expect(page.locator(".discussion__page-list").first.locator("a")).to_have_count(4)
     expect(order_link(page, "oudste")).to_have_attribute("aria-current", "true")
@@ -241,7 +249,7 @@ def test_a_300_comment_discussion_is_paged_and_sorted_with_the_keyboard(page, bu
     tab_to(page, page_link(page, 2))
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"\?pagina=2#reacties$"))
-    expect_page(page, busy, number=2, order_ids=roots[25:50])
+    expect_page(page, number=2, order_ids=roots[25:50])
     axe(page)
 
     # Newest first starts again at page 1 and is kept by the page links.
@@ -249,14 +257,14 @@ def test_a_300_comment_discussion_is_paged_and_sorted_with_the_keyboard(page, bu
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"\?volgorde=nieuwste#reacties$"))
     newest = roots[::-1]
-    expect_page(page, busy, number=1, order_ids=newest[:25])
+    expect_page(page, number=1, order_ids=newest[:25])
     expect(order_link(page, "nieuwste")).to_have_attribute("aria-current", "true")
     bottom = page_link(page, 3, where="last")
     expect(bottom).to_have_attribute("href", "?pagina=3&volgorde=nieuwste#reacties")
     bottom.focus()  # the bottom links are after 50 comments' worth of Tab stops
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"\?pagina=3&volgorde=nieuwste#reacties$"))
-    expect_page(page, busy, number=3, order_ids=newest[50:75])
+    expect_page(page, number=3, order_ids=newest[50:75])
     axe(page)
 
     # Most valued: the recommended threads first, then the oldest.
@@ -265,7 +273,7 @@ def test_a_300_comment_discussion_is_paged_and_sorted_with_the_keyboard(page, bu
     expect(page).to_have_url(re.compile(r"\?volgorde=waardevol#reacties$"))
     valued = [roots[thread] for thread in VALUED]
     rest = [pk for pk in roots if pk not in valued]
-    expect_page(page, busy, number=1, order_ids=(valued + rest)[:25])
+    expect_page(page, number=1, order_ids=(valued + rest)[:25])
     expect(page_link(page, 2)).to_have_attribute("href", "?pagina=2&volgorde=waardevol#reacties")
     # The editors' pick, above the threads and marked in its thread.
     picked = busy.replies[PICKED_THREAD][0]
@@ -274,7 +282,9 @@ def test_a_300_comment_discussion_is_paged_and_sorted_with_the_keyboard(page, bu
     expect(thread_item(page, picked)).to_have_class(re.compile(r"\bcomment--pick\b"))
     expect(more_link(page, busy.roots[PICKED_THREAD])).to_be_visible()
     axe(page)
-    screenshot_of_discussion(page, "busy-discussion.png", height=1500)
+    screenshot_of_discussion(
+        page, "busy-discussion.png", down_to=more_link(page, busy.roots[PICKED_THREAD])
+    )
 
 
 def more_href(busy, thread):
@@ -285,7 +295,9 @@ def more_href(busy, thread):
     return f"{reverse('comments:thread', args=[busy.article.pk, root.pk])}#c{first_hidden.pk}"
 
 
-def test_toon_nog_shows_the_rest_of_a_thread_in_place_by_keyboard(page, busy, axe):
+def test_toon_nog_shows_the_rest_of_a_thread_in_place_or_on_its_own_page(
+    page, nojs_page, busy, axe
+):
     root, replies = busy.roots[0], busy.replies[0]
     page.goto(busy.path)
     thread = thread_item(page, root)
@@ -311,13 +323,12 @@ def test_toon_nog_shows_the_rest_of_a_thread_in_place_by_keyboard(page, busy, ax
     )
     axe(page)
 
-    # The page the link leads to without JavaScript.
+    # The page the link leads to without JavaScript, with JavaScript (for axe).
     page.goto(more_href(busy, 0))
     expect(page.locator("#reacties li.comment")).to_have_count(1 + WIDE_REPLIES)
     axe(page)
 
-
-def test_toon_nog_without_javascript_opens_the_thread_page(nojs_page, busy):
+    # Without JavaScript the link opens that page, at the first reply not shown before.
     page = nojs_page
     root, replies = busy.roots[5], busy.replies[5]
     page.goto(busy.path)
@@ -335,7 +346,7 @@ def test_toon_nog_without_javascript_opens_the_thread_page(nojs_page, busy):
     expect(page).to_have_url(re.compile(re.escape(busy.path) + rf"#c{root.pk}$"))
 
 
-def test_waardevol_is_counted_in_place_once(page, busy, axe):
+def test_waardevol_is_counted_once_in_place_or_by_the_form(page, nojs_page, busy, axe):
     from comments.models import Comment, Recommendation
 
     comment = busy.roots[1]
@@ -361,6 +372,17 @@ def test_waardevol_is_counted_in_place_once(page, busy, axe):
     assert Comment.objects.get(pk=comment.pk).recommend_count == 1
     assert Recommendation.objects.filter(comment_id=comment.pk).count() == 1
     axe(page)
+
+    # Without JavaScript the form is sent and the page comes back at the comment, with
+    # the thanks beside it (another reader: no cookie of the first).
+    other = busy.roots[3]
+    nojs_page.goto(busy.path)
+    thread_item(nojs_page, other).locator("> .comment__body form.comment__recommend button").click()
+    expect(nojs_page).to_have_url(re.compile(re.escape(busy.path) + rf"#c{other.pk}$"))
+    body = thread_item(nojs_page, other).locator("> .comment__body")
+    expect(body.locator(".comment__recommend-count")).to_have_text("1")
+    expect(body.locator(".comment__notice[role='status']")).to_have_count(1)
+    assert Comment.objects.get(pk=other.pk).recommend_count == 1
 
 
 def test_new_comments_are_offered_while_the_page_is_open(page, busy, axe, settings):
@@ -422,7 +444,9 @@ def test_the_paged_discussion_fits_a_phone(page, busy, axe):
     overflow = sideways_overflow(page)
     assert overflow == {"scroll": 0, "elements": []}, overflow
     axe(page)
-    screenshot_of_discussion(page, "busy-discussion-phone.png", height=2400)
+    screenshot_of_discussion(
+        page, "busy-discussion-phone.png", down_to=more_link(page, busy.roots[PICKED_THREAD])
+    )
 
     page_link(page, 3, where="last").click()
     expect(page).to_have_url(re.compile(r"\?pagina=3&volgorde=waardevol#reacties$"))
