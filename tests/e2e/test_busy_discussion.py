@@ -434,6 +434,19 @@ def test_new_comments_are_offered_while_the_page_is_open(page, busy, axe, settin
     expect(shown.nth(1).locator(".comment__answered")).to_have_text(busy.roots[0].user_name)
     expect(offer).to_have_count(0)
     assert page.evaluate("window.stayedOnThePage") is True
+
+    # "Toon nog" in the first thread, which the new reply ends: the reply moves from
+    # the new comments to its place in the thread (one element with its id).
+    more_link(page, busy.roots[0]).click()
+    thread = thread_item(page, busy.roots[0])
+    expect(thread.locator("li.comment")).to_have_count(WIDE_REPLIES + 1)
+    expect(
+        thread_item(page, busy.replies[0][REPLIES_SHOWN]).locator("> .comment__body")
+    ).to_be_focused()
+    expect(page.locator(f"[id='c{posted[1].pk}']")).to_have_count(1)
+    expect(thread.locator(f"#c{posted[1].pk}")).to_have_count(1)
+    expect(shown).to_have_count(1)
+    assert page.evaluate("window.stayedOnThePage") is True
     axe(page)
 
 
