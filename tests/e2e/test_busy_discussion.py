@@ -311,6 +311,7 @@ def test_toon_nog_shows_the_rest_of_a_thread_in_place_or_on_its_own_page(
     page.keyboard.press("Enter")
     first_new = thread_item(page, replies[REPLIES_SHOWN]).locator("> .comment__body")
     expect(first_new).to_be_focused()
+    assert first_new.evaluate("element => element.matches(':focus-visible')"), "no focus ring"
     expect(thread.locator("li.comment")).to_have_count(WIDE_REPLIES)
     expect(thread.locator("a.comments__more-link")).to_have_count(0)
     assert page.evaluate("window.stayedOnThePage") is True
