@@ -399,9 +399,7 @@ def test_the_page_needs_as_many_queries_at_30_as_at_300_comments(client, make_ar
     assert counts[0] == counts[1]
 
 
-def test_the_count_is_one_number_on_every_page_the_listing_and_the_json_ld(
-    client, make_article
-):
+def test_the_count_is_one_number_on_every_page_the_listing_and_the_json_ld(client, make_article):
     article = make_article()
     roots = threads(article, 30, replies=1)
     Comment.objects.filter(pk=roots[0].pk).update(is_public=False)  # a placeholder now
