@@ -248,20 +248,6 @@ def comment_location(comment, article):
     return f"{article.get_absolute_url()}{query}#c{comment.pk}"
 
 
-def notices_beside_comments(messages):
-    """{comment id: [(level, text)]} for the messages meant to show beside a comment
-    (tagged "comment-<id>", as posting one does)."""
-    notices = {}
-    for message in messages or ():
-        if "beside-comment" not in message.extra_tags.split():
-            continue
-        for tag in message.extra_tags.split():
-            comment_id = tag.removeprefix("comment-")
-            if comment_id != tag and comment_id.isdigit():
-                notices.setdefault(int(comment_id), []).append((message.level_tag, message.message))
-    return notices
-
-
 def render_discussion_html(article, page, *, notices=None):
     """The page's threads as HTML, with its notices beside their comments."""
     is_open = comments_are_open(article)

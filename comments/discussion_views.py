@@ -26,11 +26,11 @@ from comments.discussion_pages import (
     discussion_summary,
     flat_page,
     load_thread,
-    notices_beside_comments,
     prefix_of,
     render_discussion_html,
 )
 from comments.models import Comment
+from comments.notices import beside, notices_beside_comments
 from comments.recommendations import (
     NotRecommended,
     new_reader_token,
@@ -38,7 +38,6 @@ from comments.recommendations import (
     recommend,
     write_reader_cookie,
 )
-from comments.views import beside
 
 # How long the "has the discussion grown?" answers may be kept by any cache.
 STATE_MAX_AGE = 5

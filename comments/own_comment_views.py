@@ -15,6 +15,7 @@ from django_ratelimit.decorators import ratelimit
 
 from comments.forms import OwnCommentForm
 from comments.models import Comment
+from comments.notices import beside
 from comments.own_comments import (
     NotEditable,
     check_edit_right,
@@ -121,7 +122,11 @@ def edit(request, comment_id):
         return _refuse(request, comment, refusal)
 
     if not edited.changed:
-        messages.info(request, _("You did not change the text; your comment stays as it was."))
+        messages.info(
+            request,
+            _("You did not change the text; your comment stays as it was."),
+            extra_tags=beside(comment),
+        )
         return redirect(comment.get_absolute_url())
     if edited.is_held:
         messages.info(
@@ -129,7 +134,7 @@ def edit(request, comment_id):
             _("Your changed comment will appear again once the editors have approved it."),
         )
         return redirect(f"{comment.content_object.get_absolute_url()}#reacties")
-    messages.success(request, _("Your comment has been updated."))
+    messages.success(request, _("Your comment has been updated."), extra_tags=beside(comment))
     return redirect(comment.get_absolute_url())
 
 

@@ -7,8 +7,6 @@ recommendations (COMMENTS_RECOMMENDATIONS_PER_ADDRESS: readers behind one office
 still can), and only so many an hour (COMMENTS_RECOMMEND_RATE, in the view).
 """
 
-import contextlib
-import ipaddress
 import secrets
 
 from django.conf import settings
@@ -19,6 +17,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from articles.page_cache import invalidate_recommendation_counts
+from comments.addresses import keyed_address
 from comments.models import Comment, Recommendation
 
 COOKIE_NAME = "waardevol"
@@ -59,13 +58,7 @@ def write_reader_cookie(response, token, *, path):
 
 def address_key(ip_address):
     """A keyed hash of the IP address (an IPv6 address by its /64); no address kept."""
-    if not ip_address:
-        return ""
-    with contextlib.suppress(ValueError):
-        ip = ipaddress.ip_address(ip_address)
-        if ip.version == 6:
-            ip_address = str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return salted_hmac("comments.recommendation-address", ip_address).hexdigest()
+    return keyed_address(ip_address, purpose="comments.recommendation-address")
 
 
 def recommend(comment, *, token, ip_address):

@@ -12,16 +12,12 @@ from django_ratelimit.decorators import ratelimit
 from articles.models import Article
 from comments.forms import REFRESH_CAPTCHA, CommentForm, read_form_token
 from comments.models import Comment
+from comments.notices import beside
 from comments.own_comment_views import thanks_with_edit_link
 from comments.own_comments import grant_edit_right
 from comments.posting import comments_are_open, post_comment
 from comments.reader_cookie import read_reader_cookie, write_reader_cookie
 from comments.screening import CommentRefused
-
-
-def beside(comment):
-    """The message's tags that place it beside the comment on the page it lands on."""
-    return f"beside-comment comment-{comment.pk}"
 
 
 def _render_form(request, article, form, *, status=200, notice=None):

@@ -1,16 +1,14 @@
 """Readers' reports: taken once per reporter, confirmed by mail, and after enough
 independent reports a public comment is held until a moderator decides."""
 
-import contextlib
 import datetime
-import ipaddress
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from articles.page_cache import invalidate_discussion
+from comments.addresses import keyed_address
 from comments.models import Comment, normalise_email
 from mail.models import OutgoingMail
 from mail.outbox import queue_mail
@@ -63,13 +61,7 @@ def reporter_key(address):
     """Who reported, as a keyed hash of their IP address (else e-mail address): reports
     from one reporter count once, and no IP address is kept in the clear. An IPv6
     address counts by its /64, the block one subscriber is given."""
-    if not address:
-        return ""
-    with contextlib.suppress(ValueError):
-        ip = ipaddress.ip_address(address)
-        if ip.version == 6:
-            address = str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return salted_hmac("moderation.reporter", address).hexdigest()
+    return keyed_address(address, purpose="moderation.reporter")
 
 
 def confirmed_lately(email):

@@ -11,11 +11,11 @@ from comments.discussion_pages import (
     VALUED,
     discussion_summary,
     load_discussion_page,
-    notices_beside_comments,
     order_from,
     render_discussion_html,
 )
 from comments.models import ANONYMOUS_NAME, Comment
+from comments.notices import notices_beside_comments
 from comments.posting import comments_are_open
 
 register = template.Library()

@@ -180,6 +180,10 @@
         }
       });
       section.dataset.count = String(Number(section.dataset.count) + list.children.length);
+      var shownCount = section.querySelector(".discussion__count");
+      if (shownCount) {
+        shownCount.textContent = "(" + section.dataset.count + ")";
+      }
       markRecommended(list);
       var heading = fresh.querySelector(".discussion__fresh-heading");
       if (!heading) {

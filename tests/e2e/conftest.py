@@ -292,3 +292,32 @@ def new_visitor(browser, live_server, browser_errors):
     yield open_page
     for context in contexts:
         context.close()
+
+
+def sideways_overflow(page):
+    """The page's width beyond the viewport, and the visible elements that stick out on
+    the right: the screen-reader-only texts, the bots' hidden field and what scrolls
+    inside a box of its own (the masthead's sections on a phone) aside."""
+    return page.evaluate(
+        """() => {
+            const width = document.documentElement.clientWidth;
+            const scrollsItself = (element) => {
+                for (let box = element.parentElement; box && box !== document.body;
+                     box = box.parentElement) {
+                    const overflow = getComputedStyle(box).overflowX;
+                    if (overflow === "auto" || overflow === "scroll") return true;
+                }
+                return false;
+            };
+            const out = [];
+            for (const element of document.querySelectorAll("body *")) {
+                if (element.closest(".visually-hidden, .field--hp")) continue;
+                const box = element.getBoundingClientRect();
+                if (box.width && box.right > width + 0.5 && !scrollsItself(element)) {
+                    out.push(`${element.tagName.toLowerCase()}.${element.className}`
+                             + ` to ${Math.round(box.right)}px`);
+                }
+            }
+            return {scroll: document.documentElement.scrollWidth - width, elements: out};
+        }"""
+    )

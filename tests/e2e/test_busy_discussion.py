@@ -18,7 +18,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, sideways_overflow
 
 pytestmark = [
     pytest.mark.e2e,
@@ -190,26 +190,6 @@ def expect_page(page, *, number, order_ids):
     for where in ("first", "last"):
         expect(page_link(page, number, where=where)).to_have_attribute("aria-current", "page")
     expect(page.locator(".discussion__count")).to_have_text("(300)")
-
-
-def sideways_overflow(page):
-    """The page's width beyond the viewport, and the visible elements that stick out
-    on the right (the screen-reader-only texts aside)."""
-    return page.evaluate(
-        """() => {
-            const width = document.documentElement.clientWidth;
-            const out = [];
-            for (const element of document.querySelectorAll("body *")) {
-                if (element.closest(".visually-hidden, .field--hp")) continue;
-                const box = element.getBoundingClientRect();
-                if (box.width && box.right > width + 0.5) {
-                    out.push(`${element.tagName.toLowerCase()}.${element.className}`
-                             + ` to ${Math.round(box.right)}px`);
-                }
-            }
-            return {scroll: document.documentElement.scrollWidth - width, elements: out};
-        }"""
-    )
 
 
 def screenshot_of_discussion(page, name, *, down_to):

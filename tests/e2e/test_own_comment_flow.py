@@ -48,7 +48,7 @@ def edit_path(pk):
 
 
 def expect_edited(page, pk):
-    expect(page.locator(".messages")).to_contain_text(UPDATED)
+    expect(page.locator(".comment__notice")).to_contain_text(UPDATED)
     expect(page).to_have_url(re.compile(re.escape(f"{ARTICLE_PATH}#c{pk}") + "$"))
     comment = page.locator(f"li#c{pk}")
     expect(comment.locator(".comment__text")).to_have_text(NEW_TEXT)
@@ -68,7 +68,7 @@ def test_edit_a_comment_with_the_keyboard(page, seed_comments, captcha_answer, a
     pk = posted_comment_pk(page)
     axe(page)
 
-    link = page.locator(".messages").get_by_role("link", name=EDIT_LINK)
+    link = page.locator(".comment__notice").get_by_role("link", name=EDIT_LINK)
     expect(link).to_have_attribute("href", edit_path(pk))
     tab_to(page, link)
     page.keyboard.press("Enter")
@@ -102,7 +102,7 @@ def test_edit_and_delete_without_javascript(nojs_page, seed_article, captcha_ans
     )
     pk = posted_comment_pk(page)
 
-    page.locator(".messages").get_by_role("link", name=EDIT_LINK).click()
+    page.locator(".comment__notice").get_by_role("link", name=EDIT_LINK).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(HEADING)
     page.get_by_label("Reactie").fill(NEW_TEXT)
     page.get_by_role("button", name=SAVE).click()

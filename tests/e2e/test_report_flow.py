@@ -20,7 +20,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTICLE_PATH, REFRESH_CAPTCHA, captcha_key
+from tests.e2e.conftest import ARTICLE_PATH, REFRESH_CAPTCHA, captcha_key, sideways_overflow
 from tests.mail_sink import text_of
 
 # serialized_rollback: a transactional test empties the database afterwards; this
@@ -103,26 +103,6 @@ def expect_thanks(page, *, with_address):
         expect(main).not_to_contain_text(CONFIRMATION_SENT)
     back = page.get_by_role("link", name="Terug naar het artikel en de reacties")
     expect(back).to_have_attribute("href", f"{ARTICLE_PATH}#reacties")
-
-
-def sideways_overflow(page):
-    """The page's width beyond the viewport, and the visible elements that stick out
-    on the right (the screen-reader-only texts and the bots' hidden field aside)."""
-    return page.evaluate(
-        """() => {
-            const width = document.documentElement.clientWidth;
-            const out = [];
-            for (const element of document.querySelectorAll("body *")) {
-                if (element.closest(".visually-hidden, .field--hp")) continue;
-                const box = element.getBoundingClientRect();
-                if (box.width && box.right > width + 0.5) {
-                    out.push(`${element.tagName.toLowerCase()}.${element.className}`
-                             + ` to ${Math.round(box.right)}px`);
-                }
-            }
-            return {scroll: document.documentElement.scrollWidth - width, elements: out};
-        }"""
-    )
 
 
 def expect_no_sideways_overflow(page):
