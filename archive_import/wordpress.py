@@ -159,7 +159,7 @@ class WordPressImport:
             )
         )
         posts = 0
-        for _root, item in stream(self.path, _is_top_level):
+        for _root, item in stream(self.path, _is_top_level, depth=2):
             if _short(item.tag) != "item":
                 continue
             fields, repeated = _fields(item)
@@ -172,7 +172,7 @@ class WordPressImport:
 
     def _read_authors_and_attachments(self):
         seen_root = False
-        for root, element in stream(self.path, _is_top_level):
+        for root, element in stream(self.path, _is_top_level, depth=2):
             if not seen_root:
                 if local_name(root.tag)[1] != "rss":
                     raise ArchiveError("not a WordPress export (WXR): no <rss> root")

@@ -26,9 +26,9 @@ def local_name(tag):
     return "", tag
 
 
-def stream(path, wanted):
-    """Yield (root, element) for each completed element whose tag is in `wanted` (a
-    predicate of the tag), then clear it and drop it from its parent."""
+def stream(path, wanted, *, depth):
+    """Yield (root, element) for each completed element `depth` levels below the root
+    whose tag `wanted` accepts, then clear it and drop it from its parent."""
     try:
         events = iterparse(path, events=("start", "end"), forbid_dtd=True)
         parents = []
@@ -40,7 +40,7 @@ def stream(path, wanted):
                 parents.append(element)
                 continue
             parents.pop()
-            if wanted(element.tag):
+            if len(parents) == depth and wanted(element.tag):
                 yield root, element
                 element.clear()
                 if parents:
