@@ -88,7 +88,11 @@ def _fields(element):
 
 
 def plain(text):
-    return " ".join(html.unescape(_text_only.clean(text or "")).split())
+    """The text of a bit of HTML, its whitespace collapsed."""
+    text = text or ""
+    if "<" in text:
+        text = _text_only.clean(text)
+    return " ".join(html.unescape(text).split())
 
 
 def _with_paragraphs(content):
