@@ -209,12 +209,15 @@ class WordPressImport:
             self.report.count("posts not imported (trash, auto-draft, ...)")
             return
         article_id = self.imported_articles.get(post_id)
-        article = Article.objects.filter(pk=article_id).first() if article_id else None
-        if article is None:
+        if article_id is None:
             article = self._new_article(fields, repeated, status)
             self.imported_articles[post_id] = article.pk
             self.report.count("new articles")
         else:
+            article = Article.objects.filter(pk=article_id).first()
+            if article is None:  # an editor deleted it: it stays deleted
+                self.report.count("posts imported before and deleted here since")
+                return
             self.report.count("articles already imported")
         self._import_comments(article, repeated.get("wp:comment", []))
 
@@ -315,9 +318,6 @@ class WordPressImport:
         if path is None:
             self.report.count("featured images without a file")
             return None
-        if self.dry_run:
-            self.report.count("new images")
-            return None
         with path.open("rb") as opened:
             try:
                 clean = clean_upload(File(opened, name=path.name))
@@ -325,6 +325,9 @@ class WordPressImport:
                 self.report.count("featured images refused")
                 self.report.note(f"{url}: {' '.join(error.messages)}")
                 return None
+        if self.dry_run:  # checked, but not stored: a rolled-back transaction keeps files
+            self.report.count("new images")
+            return None
         image = Image.objects.create(
             file=clean.file,
             width=clean.width,

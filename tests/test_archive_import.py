@@ -101,6 +101,14 @@ def test_wordpress_posts_become_articles(media_dir, media_root):
 
 
 @pytest.mark.django_db
+def test_wordpress_featured_image_that_is_no_image_is_refused(media_dir, media_root):
+    next(media_dir.rglob("kantoor.jpg")).write_bytes(b"<?php system($_GET['c']); ?>")
+    output = run("import_wordpress", WXR, media_dir=media_dir)
+    assert "featured images refused: 1" in output
+    assert imported_article("101").lead_image is None
+
+
+@pytest.mark.django_db
 def test_wordpress_new_section_comes_after_the_existing_ones():
     last = Section.objects.order_by("-position").first()
     Section.objects.filter(slug__in=["financien", "personeel"]).delete()
@@ -166,6 +174,35 @@ def test_wordpress_rerun_creates_nothing(media_dir, media_root):
         Comment.objects.count(),
         ImportedItem.objects.count(),
     ) == counts
+
+
+LATER_REPLY = """<wp:comment>
+    <wp:comment_id>1009</wp:comment_id>
+    <wp:comment_author>Later</wp:comment_author>
+    <wp:comment_date_gmt>2019-04-01 09:00:00</wp:comment_date_gmt>
+    <wp:comment_content>Nog een antwoord, uit een latere export.</wp:comment_content>
+    <wp:comment_approved>1</wp:comment_approved>
+    <wp:comment_parent>1002</wp:comment_parent>
+</wp:comment>
+"""
+
+
+@pytest.mark.django_db
+def test_wordpress_later_export_adds_only_new_comments_to_their_threads(tmp_path):
+    run("import_wordpress", WXR)
+    later = tmp_path / "later.xml"
+    later.write_text(WXR.read_text().replace("</item>", LATER_REPLY + "</item>", 1))
+    output = run("import_wordpress", later)
+    assert "new comments: 1" in output
+    question, answer = imported_comment("wordpress", "1001"), imported_comment("wordpress", "1002")
+    reply = imported_comment("wordpress", "1009")
+    assert (reply.thread_id, reply.parent_id, reply.level) == (question.pk, answer.pk, 2)
+    # At the end of the replies to its parent; the comments after them move down.
+    thread = Comment.objects.filter(thread_id=question.pk).order_by("order")
+    expected = ["1001", "1002", "1003", "1004", "1009", "1007"]
+    assert [c.pk for c in thread] == [imported_comment("wordpress", e).pk for e in expected]
+    assert [c.order for c in thread] == [1, 2, 3, 4, 5, 6]
+    assert (question.nested_count, answer.nested_count) == (5, 3)
 
 
 @pytest.mark.django_db
