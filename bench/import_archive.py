@@ -135,6 +135,7 @@ def setup(tmp):
     from django.core.management import call_command
 
     settings.ALLOWED_HOSTS = ["*"]
+    settings.DEBUG = False  # as in production: no query log growing through the import
     settings.MEDIA_ROOT = Path(tmp) / "media"
     call_command("migrate", verbosity=0)
 
@@ -150,10 +151,11 @@ def timed_import(path):
 
 def queries_of(client, article):
     from django.core.cache import cache
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
     cache.clear()
+    reset_queries()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200, response.status_code
