@@ -96,9 +96,9 @@ def _ip_address(value):
         return None
 
 
-def _thread_of(archived, imported, max_level):
+def _new_trees(archived, imported, max_level):
     """The archive's comments that are new, as trees: those under a new root, and those
-    under a comment imported before ({existing comment pk: [subtree roots]})."""
+    under a comment imported before ([(existing comment, [subtree tops])])."""
     new = {c.external_id: c for c in archived if c.external_id not in imported}
     nodes = {}
     roots, anchored = [], {}
@@ -109,14 +109,10 @@ def _thread_of(archived, imported, max_level):
             existing[pk] = Comment.objects.filter(pk=pk).first()
         return existing[pk]
 
-    def place(archived_comment, placing):
-        if archived_comment.external_id in nodes:
-            return nodes[archived_comment.external_id]
+    def place(archived_comment):
         parent_id = archived_comment.parent_external_id
-        answered = None
-        if parent_id in new and parent_id not in placing:
-            answered = place(new[parent_id], placing | {archived_comment.external_id})
-        elif parent_id in imported:
+        answered = nodes.get(parent_id)
+        if answered is None and parent_id in imported:
             answered = existing_comment(imported[parent_id])
         if isinstance(answered, _Node):
             parent = answered
@@ -138,10 +134,20 @@ def _thread_of(archived, imported, max_level):
         else:
             anchored.setdefault(parent.pk, (parent, []))[1].append(node)
         nodes[archived_comment.external_id] = node
-        return node
 
+    # In the order they were written, each after the comment it answers (an export may
+    # list a reply first); a parent that is missing, or a loop, makes a new root.
     for archived_comment in sorted(new.values(), key=lambda c: (c.submitted_at, c.external_id)):
-        place(archived_comment, frozenset())
+        if archived_comment.external_id in nodes:
+            continue
+        chain, in_chain = [archived_comment], {archived_comment.external_id}
+        while (parent_id := chain[-1].parent_external_id) in new and (
+            parent_id not in nodes and parent_id not in in_chain
+        ):
+            chain.append(new[parent_id])
+            in_chain.add(parent_id)
+        for unplaced in reversed(chain):
+            place(unplaced)
     return roots, list(anchored.values())
 
 
@@ -213,7 +219,7 @@ def add_comments(*, article, archived, source, imported):
     """Store the archive's comments on `article` that `imported` ({external id: comment pk}
     of this source) does not have yet, and record them there. Returns how many were new."""
     max_level = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
-    roots, anchored = _thread_of(archived, imported, max_level)
+    roots, anchored = _new_trees(archived, imported, max_level)
     trees = [(root, None) for root in roots] + [
         (top, parent) for parent, tops in anchored for top in tops
     ]

@@ -247,6 +247,7 @@ class WordPressImport:
             body=body,
             section=self._section(categories[0]) if categories else None,
             author=self._author(creator) if creator else None,
+            comments_enabled=fields.get("wp:comment_status", "open") != "closed",
             lead_image=self._featured_image(self._postmeta(repeated).get("_thumbnail_id"), title),
         )
         article.save()

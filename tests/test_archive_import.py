@@ -1,11 +1,14 @@
 """Bringing in a WordPress export and a Disqus export (archive_import)."""
 
+import datetime
 import io
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from archive_import.comment_threads import ArchivedComment, Status, add_comments
 from archive_import.models import ImportedItem
 from articles.models import Article, Author, FormerSlug, Section
 from comments.models import Comment
@@ -158,6 +161,33 @@ def test_wordpress_comments_keep_their_threads_and_states():
     assert imported_comment("wordpress", "1007").status == Comment.Status.REMOVED
     # The pingback is not a reader's comment.
     assert not ImportedItem.objects.filter(kind="comment", external_id="1008").exists()
+
+
+@pytest.mark.django_db
+def test_a_long_chain_of_replies_is_one_thread_at_the_deepest_level(make_article, settings):
+    """Replies to replies, a thousand and more, listed newest first."""
+    article = make_article()
+    start = timezone.now() - datetime.timedelta(days=30)
+    chain = [
+        ArchivedComment(
+            external_id=str(number),
+            parent_external_id=str(number - 1) if number else None,
+            name="Lezer",
+            email="lezer@example.nl",
+            url="",
+            ip_address=None,
+            submitted_at=start + datetime.timedelta(minutes=number),
+            html=f"Reactie {number}",
+            status=Status.PUBLIC,
+        )
+        for number in reversed(range(1200))
+    ]
+    assert add_comments(article=article, archived=chain, source="disqus", imported={}) == 1200
+    comments = list(Comment.objects.for_article(article).order_by("order"))
+    assert len({c.thread_id for c in comments}) == 1
+    assert max(c.level for c in comments) == settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+    assert [c.comment for c in comments[:3]] == ["Reactie 0", "Reactie 1", "Reactie 2"]
+    assert comments[-1].in_reply_to == comments[-2]
 
 
 @pytest.mark.django_db
