@@ -19,6 +19,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import connection
 from django.db.models import F, Max, Min
 from django.utils import timezone
@@ -87,6 +89,19 @@ def comment_text(archived_html):
     text = _PARAGRAPH_END.sub("\n\n", text)
     text = _PARAGRAPH_START.sub("", text)
     return text.strip()
+
+
+_web_address = URLValidator(schemes=["http", "https"])
+
+
+def _url(value):
+    """The commenter's web address when it is one (the page links the name to it)."""
+    value = (value or "").strip()
+    try:
+        _web_address(value)
+    except ValidationError:
+        return ""
+    return value if len(value) <= 200 else ""
 
 
 def _ip_address(value):
@@ -160,7 +175,7 @@ def _new_comment(node, *, article_type, article, now):
         site_id=settings.SITE_ID,
         user_name=archived.name.strip()[:50],
         user_email=normalise_email(archived.email or "")[:254],
-        user_url=(archived.url or "").strip()[:200],
+        user_url=_url(archived.url),
         submit_date=archived.submitted_at,
         ip_address=_ip_address(archived.ip_address),
         is_public=status in (Status.PUBLIC, Status.REMOVED),

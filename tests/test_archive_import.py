@@ -128,6 +128,8 @@ def test_wordpress_html_is_sanitised():
     assert "onclick" not in article.body_html
     reply = imported_comment("wordpress", "1002")
     assert reply.comment_html == "<p>Ja, <em>ook</em> voor een eenmanszaak.</p>"
+    assert reply.user_url == ""
+    assert imported_comment("wordpress", "1001").user_url == "https://petra.example.nl"
 
 
 @pytest.mark.django_db
