@@ -78,7 +78,7 @@ def _is_top_level(tag):
 
 
 def _fields(element):
-    """{short tag: text} of an element's children; repeated ones in lists under 'all'."""
+    """The element's children: {short tag: the first one's text}, {short tag: [all of them]}."""
     fields, repeated = {}, {}
     for child in element:
         name = _short(child.tag)
