@@ -13,6 +13,7 @@ from archive_import.models import ImportedItem
 from articles.models import Article, Author, FormerSlug, Section
 from comments.models import Comment
 from mail.models import OutgoingMail
+from moderation.models import ModeratorAlerts
 from tests.image_files import image_bytes
 
 DATA = Path(__file__).parent / "data"
@@ -258,8 +259,13 @@ def test_wordpress_imported_page_shows_its_comments(client):
 
 @pytest.mark.django_db(transaction=True)
 def test_wordpress_import_sends_no_mail_and_queues_renditions(
-    media_dir, media_root, smtp_sink, run_worker
+    media_dir, media_root, smtp_sink, run_worker, django_user_model
 ):
+    """Not even to a moderator who wants an e-mail at once for each held comment."""
+    moderator = django_user_model.objects.create_superuser(
+        "hoofdredacteur", "hoofdredacteur@example.nl", "een-lang-wachtwoord"
+    )
+    ModeratorAlerts.objects.create(user=moderator, frequency=ModeratorAlerts.Frequency.IMMEDIATELY)
     run("import_wordpress", WXR, media_dir=media_dir)
     run_worker()
     assert smtp_sink.messages == []
