@@ -10,6 +10,10 @@ ARTICLE_TAGS = frozenset(
     {"h2", "h3", "h4", "p", "br", "ul", "ol", "li", "em", "strong", "a", "blockquote", "img"}
 )
 IMAGE_SOURCE = re.compile(r"image:([1-9][0-9]{0,11})")
+# An <img> the sanitiser left without a reference to an uploaded image (raw HTML in the
+# Markdown, say): nothing to show.
+IMAGE_WITHOUT_REFERENCE = re.compile(r'<img(?![^>]*\ssrc="image:[1-9][0-9]{0,11}")[^>]*>')
+ANY_IMAGE = re.compile(r"<img\b[^>]*>")
 
 
 def _allowed_attribute(tag, name, value):
@@ -52,7 +56,7 @@ def render_article_html(source: str) -> str:
     html = markdown.markdown(
         source, extensions=["sane_lists", _ImageReferenceExtension()], output_format="html"
     )
-    return bleach.clean(
+    clean = bleach.clean(
         html,
         tags=ARTICLE_TAGS,
         attributes=ARTICLE_ATTRIBUTES,
@@ -60,11 +64,13 @@ def render_article_html(source: str) -> str:
         strip=True,
         strip_comments=True,
     )
+    return IMAGE_WITHOUT_REFERENCE.sub("", clean)
 
 
 def render_tip_html(source: str) -> str:
-    """A tip as article HTML; a tip of one paragraph without its <p>, as it sits in an <li>."""
-    html = render_article_html(source).strip()
+    """A tip as article HTML, without images; a tip of one paragraph without its <p>, as it
+    sits in an <li>."""
+    html = ANY_IMAGE.sub("", render_article_html(source)).strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         return html[len("<p>") : -len("</p>")]
     return html

@@ -91,6 +91,12 @@ def depends_on(request, *keys, lag=0):
         request.page_lags = lags
 
 
+def current_version(key):
+    """The version of one key now (started if the cache does not hold it): for keying
+    other cached values on what a page depends on."""
+    return _current_versions([key])[key]
+
+
 def _still_fresh(entry, now):
     """The narrower versions an entry depends on are unchanged, or changed within their lag."""
     if not entry["depends_on"]:

@@ -10,12 +10,17 @@ and which hidden comment still has visible replies (a placeholder).
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
+from django.utils.text import Truncator
 
+from articles.page_cache import current_version, discussion_version_key
 from comments.models import Comment
 from comments.posting import comments_are_open
+from comments.rendering import plain_text
 from comments.threads import MoreReplies, kept_in_threads, lay_out_threads, render_threads_html
 
 OLDEST, NEWEST, VALUED = "oudste", "nieuwste", "waardevol"
@@ -24,6 +29,10 @@ ORDERINGS = {
     NEWEST: ["-submit_date", "-pk"],
     VALUED: ["-recommend_count", "submit_date", "pk"],
 }
+
+# The summary outlives no change (it is keyed on the discussion's version); this only
+# frees the memory of discussions nobody reads.
+SUMMARY_TIMEOUT = 3600
 
 # What a page needs of every comment it shows.
 DISPLAYED_FIELDS = [
@@ -45,7 +54,15 @@ DISPLAYED_FIELDS = [
     "edited_at",
 ]
 # And of every other comment in its threads.
-OUTLINE_FIELDS = ["pk", "thread_id", "level", "is_public", "is_removed", "is_spam"]
+OUTLINE_FIELDS = [
+    "pk",
+    "thread_id",
+    "level",
+    "in_reply_to_id",
+    "is_public",
+    "is_removed",
+    "is_spam",
+]
 
 
 @dataclass
@@ -55,6 +72,7 @@ class Outline:
     pk: int
     thread_id: int
     level: int
+    in_reply_to_id: int | None
     is_public: bool
     is_removed: bool
     is_spam: bool
@@ -79,23 +97,102 @@ def order_from(value):
 def listed_roots(article):
     """The article's top-level comments whose thread has something to show."""
     visible_in_thread = Comment.objects.visible().filter(thread_id=OuterRef("thread_id"))
-    return Comment.objects.for_article(article).filter(level=0).filter(Exists(visible_in_thread))
+    # Most roots are visible themselves: the subquery runs only for the others.
+    shows = Q(is_public=True, is_removed=False, is_spam=False) | Exists(visible_in_thread)
+    return Comment.objects.for_article(article).filter(level=0).filter(shows)
 
 
-def thread_url(article_id, thread_id):
-    return reverse("comments:thread", args=[article_id, thread_id])
+@dataclass
+class DiscussionSummary:
+    """What every page of one discussion shows alike: counted once per change."""
+
+    count: int  # visible comments
+    latest_id: int
+    threads: int  # top-level threads with something to show
+    picks: list  # [{"pk", "name", "excerpt"}], oldest first
 
 
-def load_discussion_page(article, *, page_number=None, order=OLDEST):
-    """One page of the article's threads, each with its first replies (4 or 5 queries)."""
+def discussion_summary(article):
+    """The summary of the article's discussion as it is now. Kept in the cache under the
+    discussion's version, which every change to it moves on (articles/page_cache.py), so
+    each page and order of a discussion counts nothing another one counted already."""
+    version = current_version(discussion_version_key(article.pk))
+    key = f"comments:summary:{article.pk}:{version}"
+    summary = cache.get(key)
+    if summary is None:
+        visible = Comment.objects.for_article(article).visible()
+        totals = visible.aggregate(count=Count("pk"), latest=Max("pk"))
+        picks = (
+            visible.filter(is_pick=True)
+            .order_by("submit_date")
+            .only("user_name", "comment_html")[: settings.COMMENTS_PICKS_SHOWN]
+        )
+        summary = DiscussionSummary(
+            count=totals["count"],
+            latest_id=totals["latest"] or 0,
+            threads=listed_roots(article).count(),
+            picks=[
+                {
+                    "pk": pick.pk,
+                    "name": str(pick.user_name),
+                    "excerpt": Truncator(plain_text(pick.comment_html)).words(40),
+                }
+                for pick in picks
+            ],
+        )
+        cache.set(key, summary, SUMMARY_TIMEOUT)
+    return summary
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, instead of counting the rows again."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        return self.known_count
+
+
+def thread_url(article_id, thread_id, *, replies=None):
+    """A thread's own page, showing its first `replies` (all up to the first slice)."""
+    url = reverse("comments:thread", args=[article_id, thread_id])
+    if replies and replies > first_slice():
+        url += f"?tot={replies}"
+    return url
+
+
+def first_slice():
+    """How many replies a thread's own page shows at first."""
+    return settings.COMMENTS_REPLIES_SHOWN + settings.COMMENTS_THREAD_SLICE
+
+
+def load_discussion_page(article, *, page_number=None, order=OLDEST, summary=None):
+    """One page of the article's threads, each with its first replies (3 or 4 queries
+    besides the summary)."""
+    summary = summary or discussion_summary(article)
     roots = listed_roots(article).order_by(*ORDERINGS[order]).values_list("pk", flat=True)
-    page_obj = Paginator(roots, settings.COMMENTS_THREADS_PER_PAGE).get_page(page_number)
+    paginator = CountedPaginator(roots, settings.COMMENTS_THREADS_PER_PAGE, count=summary.threads)
+    page_obj = paginator.get_page(page_number)
     root_ids = list(page_obj.object_list)
     if not root_ids:
         return DiscussionPage(comments=[], page_obj=page_obj)
+    return _threads_page(article, root_ids, settings.COMMENTS_REPLIES_SHOWN, page_obj=page_obj)
+
+
+def load_thread(article, thread_id, *, replies=None):
+    """A thread with its first `replies` (the first slice by default), or None if it
+    shows nothing (3 or 4 queries)."""
+    if not listed_roots(article).filter(pk=thread_id).exists():
+        return None
+    return _threads_page(article, [thread_id], max(replies or 0, first_slice()))
+
+
+def _threads_page(article, root_ids, replies_shown, *, page_obj=None):
     outlines = _outlines(root_ids)
     shown_ids, more = [], {}
-    replies_shown = settings.COMMENTS_REPLIES_SHOWN
     for root_id in root_ids:
         kept = kept_in_threads(outlines.get(root_id, []))
         shown, hidden = kept[: 1 + replies_shown], kept[1 + replies_shown :]
@@ -103,27 +200,29 @@ def load_discussion_page(article, *, page_number=None, order=OLDEST):
         count = sum(1 for outline in hidden if outline.is_visible)
         if count:
             more[root_id] = (count, hidden[0].pk)
-    comments = _load_shown(shown_ids)
+    # The comments a shown one answers, when not shown: loaded with them, for their names.
+    shown_set = set(shown_ids)
+    answered_ids = {
+        outline.in_reply_to_id
+        for thread in outlines.values()
+        for outline in thread
+        if outline.pk in shown_set and outline.in_reply_to_id
+    } - shown_set
+    loaded = Comment.objects.only(*DISPLAYED_FIELDS).in_bulk([*shown_ids, *answered_ids])
+    comments = [loaded[pk] for pk in shown_ids if pk in loaded]
+    answered = {pk: loaded[pk] for pk in answered_ids if pk in loaded and loaded[pk].is_visible}
     by_pk = {comment.pk: comment for comment in comments}
+    next_slice = max(replies_shown, settings.COMMENTS_REPLIES_SHOWN) + (
+        settings.COMMENTS_THREAD_SLICE
+    )
     for root_id, (count, first_hidden) in list(more.items()):
         more[root_id] = MoreReplies(
             count=count,
-            url=f"{thread_url(article.pk, root_id)}#c{first_hidden}",
+            url=f"{thread_url(article.pk, root_id, replies=next_slice)}#c{first_hidden}",
             thread_id=root_id,
             root_name=str(by_pk[root_id].display_name),
         )
-    return DiscussionPage(
-        comments=comments, more=more, answered=_answered_elsewhere(comments), page_obj=page_obj
-    )
-
-
-def load_thread(article, thread_id):
-    """Every comment a thread shows (2 or 3 queries), or None if it shows nothing."""
-    if not listed_roots(article).filter(pk=thread_id).exists():
-        return None
-    kept = kept_in_threads(_outlines([thread_id]).get(thread_id, []))
-    comments = _load_shown([outline.pk for outline in kept])
-    return DiscussionPage(comments=comments, answered=_answered_elsewhere(comments))
+    return DiscussionPage(comments=comments, more=more, answered=answered, page_obj=page_obj)
 
 
 def comment_location(comment, article):
@@ -132,10 +231,18 @@ def comment_location(comment, article):
     root = Comment.objects.only("submit_date").get(pk=comment.thread_id)
     earlier = Q(submit_date__lt=root.submit_date) | Q(submit_date=root.submit_date, pk__lt=root.pk)
     position = listed_roots(article).filter(earlier).count()
-    kept = kept_in_threads(_outlines([comment.thread_id]).get(comment.thread_id, []))
-    on_article_page = [outline.pk for outline in kept[: 1 + settings.COMMENTS_REPLIES_SHOWN]]
-    if comment.pk not in on_article_page:
-        return f"{thread_url(article.pk, comment.thread_id)}#c{comment.pk}"
+    kept = [
+        outline.pk
+        for outline in kept_in_threads(_outlines([comment.thread_id]).get(comment.thread_id, []))
+    ]
+    index = kept.index(comment.pk) if comment.pk in kept else 0
+    if index > settings.COMMENTS_REPLIES_SHOWN:
+        # The slice of the thread's own page that shows it.
+        replies = first_slice()
+        while replies < index:
+            replies += settings.COMMENTS_THREAD_SLICE
+        url = thread_url(article.pk, comment.thread_id, replies=replies)
+        return f"{url}#c{comment.pk}"
     page = position // settings.COMMENTS_THREADS_PER_PAGE + 1
     query = f"?pagina={page}" if page > 1 else ""
     return f"{article.get_absolute_url()}{query}#c{comment.pk}"
@@ -192,12 +299,6 @@ def _outlines(root_ids):
         outline = Outline(*row)
         outlines.setdefault(outline.thread_id, []).append(outline)
     return outlines
-
-
-def _load_shown(ids):
-    """The comments with these ids, whole, in the order given."""
-    by_pk = Comment.objects.only(*DISPLAYED_FIELDS).in_bulk(ids)
-    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def _answered_elsewhere(comments):

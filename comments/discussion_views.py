@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Count, Max
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
@@ -24,6 +23,7 @@ from articles.page_cache import (
 )
 from comments.discussion_pages import (
     comment_location,
+    discussion_summary,
     flat_page,
     load_thread,
     notices_beside_comments,
@@ -75,7 +75,7 @@ def thread(request, article_id, thread_id):
     JavaScript; with ?fragment=1 only the thread, which the script puts in its place."""
     article = get_object_or_404(Article.objects.visible_to(request.user), pk=article_id)
     _depends_on_discussion(request, article)
-    page = load_thread(article, thread_id)
+    page = load_thread(article, thread_id, replies=_replies_asked(request))
     if page is None:
         raise Http404
     root = page.comments[0]
@@ -95,6 +95,14 @@ def thread(request, article_id, thread_id):
         else (f"{article.get_absolute_url()}#reacties")
     )
     return render(request, "discussion/thread_page.html", context)
+
+
+def _replies_asked(request):
+    """?tot=<n>: how many replies the thread's page shows (more than its first slice)."""
+    asked = request.GET.get("tot", "")
+    if asked.isascii() and asked.isdigit() and len(asked) < 7:
+        return int(asked)
+    return None
 
 
 def recommend_rate(group, request):
@@ -156,13 +164,8 @@ def discussion_state(request, article_id):
     key = f"comments:state:{article_id}"
     state = cache.get(key)
     if state is None:
-        article = _published_article(article_id)
-        totals = (
-            Comment.objects.for_article(article)
-            .visible()
-            .aggregate(count=Count("pk"), latest=Max("pk"))
-        )
-        state = {"count": totals["count"], "latest": totals["latest"] or 0}
+        summary = discussion_summary(_published_article(article_id))
+        state = {"count": summary.count, "latest": summary.latest_id}
         cache.set(key, state, STATE_MAX_AGE)
     response = JsonResponse(state)
     patch_cache_control(response, public=True, max_age=STATE_MAX_AGE)

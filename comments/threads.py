@@ -67,7 +67,7 @@ def lay_out_threads(comments, *, already_kept=False):
             comment=comment,
             depth=comment.level,
             is_placeholder=not comment.is_visible,
-            time_iso=local.isoformat(),
+            time_iso=local.replace(microsecond=0).isoformat(),
             time_shown=local.strftime("%d-%m-%Y %H:%M"),
         )
         if next_level > comment.level:
@@ -232,8 +232,6 @@ def _comment_body(entry, labels, can_reply):
             )
         if links:
             actions = f'<div class="comment__actions">{" ".join(links)}</div>'
-        if can_reply:
-            actions += f'<div class="comment__reply-slot" id="reply-slot-{pk}"></div>'
 
     return (
         f'<article class="comment__body" aria-labelledby="c{pk}-naam">'

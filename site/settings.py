@@ -423,6 +423,8 @@ COMMENTS_DUPLICATE_MINUTES = env.int("COMMENTS_DUPLICATE_MINUTES", default=6)
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=25)
 COMMENTS_REPLIES_SHOWN = env.int("COMMENTS_REPLIES_SHOWN", default=3)
 COMMENTS_PICKS_SHOWN = env.int("COMMENTS_PICKS_SHOWN", default=5)
+# A thread's own page ("Toon nog") shows this many replies more at a time.
+COMMENTS_THREAD_SLICE = env.int("COMMENTS_THREAD_SLICE", default=50)
 # How often an open article page asks whether the discussion has grown.
 COMMENTS_POLL_SECONDS = env.int("COMMENTS_POLL_SECONDS", default=30)
 # "Waardevol": how long a cached page may show an old count, how many recommendations one

@@ -397,3 +397,37 @@ def test_the_page_needs_as_many_queries_at_30_as_at_300_comments(client, make_ar
             page(client, article, order)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_count_is_one_number_on_every_page_the_listing_and_the_json_ld(client, make_article):
+    article = make_article()
+    roots = threads(article, 30, replies=1)
+    Comment.objects.filter(pk=roots[0].pk).update(is_public=False)  # a placeholder now
+    for query in ("", "?pagina=2", "?volgorde=nieuwste"):
+        html = page(client, article, query)
+        assert 'class="discussion__count">(59)' in html
+        data = json.loads(
+            html.split('<script type="application/ld+json">')[1].split("</script>")[0]
+        )
+        assert data["commentCount"] == 59
+    listing = client.get(reverse("articles:index")).content.decode()
+    assert "59 reacties" in listing
+
+
+def test_a_long_thread_opens_fifty_replies_at_a_time(client, make_article):
+    article = make_article()
+    [root] = threads(article, 1, replies=60)
+    replies = list(Comment.objects.filter(parent_id=root.pk).exclude(pk=root.pk))
+    thread = reverse("comments:thread", args=[article.pk, root.pk])
+    assert f'href="{thread}#c{replies[3].pk}"' in page(client, article)
+    first = client.get(thread).content.decode()
+    assert shown_ids(first) == [root.pk] + [reply.pk for reply in replies[:53]]
+    assert f'href="{thread}?tot=103#c{replies[53].pk}"' in first
+    assert "Toon nog 7 reacties" in first
+    rest = client.get(thread, {"tot": "103"}).content.decode()
+    assert shown_ids(rest) == [root.pk] + [reply.pk for reply in replies]
+    # A permalink to a reply far down opens the slice that shows it.
+    assert client.get(replies[57].get_absolute_url())["Location"] == (
+        f"{thread}?tot=103#c{replies[57].pk}"
+    )
+    assert client.get(thread, {"tot": "x" * 20}).status_code == 200

@@ -51,3 +51,11 @@ def test_tips_go_where_the_body_puts_them(make_article):
     before, after = article.body_html_around_tips()
     assert before.strip() == "<p>Voor.</p>"
     assert after.strip() == "<p>Na.</p>"
+
+
+def test_raw_html_images_in_the_body_leave_nothing_behind():
+    from articles.markup import render_article_html
+
+    html = render_article_html('Tekst <img src=x onerror="alert(1)"> en ![Foto](image:7)')
+    assert html.count("<img") == 1
+    assert '<img alt="Foto" src="image:7">' in html or '<img src="image:7" alt="Foto">' in html

@@ -18,7 +18,7 @@ _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u
 
 
 @register.simple_tag
-def news_article_json_ld(article, url):
+def news_article_json_ld(article, url, comment_count=None):
     """schema.org NewsArticle metadata for search engines."""
     data = {
         "@context": "https://schema.org",
@@ -32,6 +32,8 @@ def news_article_json_ld(article, url):
         "author": {"@type": "Person", "name": article.byline_name},
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
     }
+    if comment_count is not None:
+        data["commentCount"] = comment_count
     if article.byline_role:
         data["author"]["jobTitle"] = article.byline_role
     if article.author_id:

@@ -2,8 +2,6 @@ from dataclasses import dataclass, field
 
 from django import template
 from django.conf import settings
-from django.db.models import Count, Max
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from articles.page_cache import depends_on, recommendations_version_key
@@ -11,14 +9,14 @@ from comments.discussion_pages import (
     NEWEST,
     OLDEST,
     VALUED,
+    discussion_summary,
     load_discussion_page,
     notices_beside_comments,
     order_from,
     render_discussion_html,
 )
-from comments.models import Comment
+from comments.models import ANONYMOUS_NAME, Comment
 from comments.posting import comments_are_open
-from comments.rendering import plain_text
 
 register = template.Library()
 
@@ -31,6 +29,7 @@ class Discussion:
     latest_id: int = 0
     loose_notices: list = field(default_factory=list)
     page_obj: object = None
+    page_range: list = field(default_factory=list)
     order: str = OLDEST
     orders: list = field(default_factory=list)
     picks: list = field(default_factory=list)
@@ -60,27 +59,29 @@ def article_discussion(context, article):
             recommendations_version_key(article.pk),
             lag=settings.COMMENTS_RECOMMENDATIONS_LAG_SECONDS,
         )
-    page = load_discussion_page(article, page_number=params.get("pagina"), order=order)
+    summary = discussion_summary(article)
+    page = load_discussion_page(
+        article, page_number=params.get("pagina"), order=order, summary=summary
+    )
     notices = notices_beside_comments(context.get("messages"))
     shown = {comment.pk for comment in page.comments}
     # A notice about a comment not on this page (another order, say) heads the discussion.
     loose_notices = [notice for pk, found in notices.items() if pk not in shown for notice in found]
-    visible = Comment.objects.for_article(article).visible()
-    totals = visible.aggregate(count=Count("pk"), latest=Max("pk"))
-    picks = list(
-        visible.filter(is_pick=True)
-        .order_by("submit_date")
-        .only("user_name", "comment_html", "submit_date")[: settings.COMMENTS_PICKS_SHOWN]
-    )
-    for pick in picks:
-        pick.excerpt = Truncator(plain_text(pick.comment_html)).words(40)
+    picks = [
+        {**pick, "name": _("Anonymous reader") if pick["name"] == ANONYMOUS_NAME else pick["name"]}
+        for pick in summary.picks
+    ]
+    page_obj = page.page_obj
     return Discussion(
         threads_html=render_discussion_html(article, page, notices=notices),
         loose_notices=loose_notices,
-        count=totals["count"],
-        latest_id=totals["latest"] or 0,
+        count=summary.count,
+        latest_id=summary.latest_id,
         is_open=comments_are_open(article),
-        page_obj=page.page_obj,
+        page_obj=page_obj,
+        page_range=list(
+            page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+        ),
         order=order,
         orders=[
             (OLDEST, _("Oldest first")),

@@ -189,15 +189,19 @@
   }
 
   // The page after a submit: a thank-you (or "awaits approval", or "already posted")
-  // message means the comment is stored, so its draft can go. An error page, a 503
-  // page or a closed discussion leaves the draft where it is.
+  // message means the comment is stored, so its draft can go. The message is at the top
+  // of the page or, for a comment the page shows, in the discussion beside it. An error
+  // page, a 503 page or a closed discussion leaves the draft where it is.
   function settleSentDraft() {
     var sent = storageGet("sessionStorage", SENT_KEY);
     if (!sent) {
       return;
     }
     storageRemove("sessionStorage", SENT_KEY);
-    var posted = document.querySelector(".messages .message--success, .messages .message--info");
+    var posted = document.querySelector(
+      ".messages .message--success, .messages .message--info, " +
+        ".discussion .message--success, .discussion .message--info"
+    );
     if (posted && !document.querySelector(".form-errors")) {
       storageRemove("localStorage", sent);
     }
@@ -236,6 +240,15 @@
 
   async function openReplyForm(link) {
     var slot = document.getElementById("reply-slot-" + (link.dataset.replyTo || ""));
+    var actions = link.closest(".comment__actions");
+    if (!slot && actions) {
+      // A comment's slot is made when first needed: the page carries one less element per
+      // comment.
+      slot = document.createElement("div");
+      slot.className = "comment__reply-slot";
+      slot.id = "reply-slot-" + link.dataset.replyTo;
+      actions.after(slot);
+    }
     if (!slot) {
       return false;
     }

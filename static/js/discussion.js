@@ -74,7 +74,28 @@
     }
     markRecommended(replacement);
     thread.replaceWith(replacement);
+    dropFreshCopies(replacement);
     focusComment(document.getElementById(firstHidden));
+  }
+
+  // A reply already shown among the new comments now has its place in the thread:
+  // drop the copy there (an id is on the page once), and what the copy leaves empty.
+  function dropFreshCopies(thread) {
+    document.querySelectorAll(".comments--fresh > li[id]").forEach(function (copy) {
+      if (!thread.querySelector("#" + copy.id)) {
+        return;
+      }
+      var list = copy.parentElement;
+      var fresh = list.parentElement;
+      copy.remove();
+      if (!list.children.length) {
+        list.remove();
+      }
+      var heading = fresh.querySelector(".discussion__fresh-heading");
+      if (heading && !fresh.querySelector(".comments--fresh")) {
+        heading.remove();
+      }
+    });
   }
 
   async function sendRecommendation(form) {
@@ -104,12 +125,14 @@
       }
       count.textContent = String(answer.count);
     }
-    var notice = form.parentElement.querySelector(".comment__notice--script");
-    if (!notice) {
+    // One notice, right after the comment's actions, however often the button is used.
+    var actions = form.parentElement;
+    var notice = actions.nextElementSibling;
+    if (!notice || !notice.classList.contains("comment__notice--script")) {
       notice = document.createElement("p");
       notice.className = "comment__notice comment__notice--script";
       notice.setAttribute("role", "status");
-      form.parentElement.after(notice);
+      actions.after(notice);
     }
     notice.textContent = answer.message;
   }

@@ -214,10 +214,12 @@ def post_comment(form, captcha_answer, *, name, email, text, follow=False):
 
 
 def posted_comment_pk(page):
-    """The comment the success redirect points at (article URL + #c<pk>)."""
-    expect(page.locator(".messages")).to_contain_text(THANKS)
+    """The comment the success redirect points at (article URL + #c<pk>), with the
+    thanks beside it."""
     expect(page).to_have_url(re.compile(re.escape(ARTICLE_PATH) + r"#c\d+$"))
-    return int(page.url.rsplit("#c", 1)[1])
+    pk = int(page.url.rsplit("#c", 1)[1])
+    expect(page.locator(f"#c{pk} > .comment__body > .comment__notice")).to_contain_text(THANKS)
+    return pk
 
 
 # axe-core
