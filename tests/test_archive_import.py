@@ -257,7 +257,7 @@ def test_wordpress_imported_page_shows_its_comments(client):
     assert "Koop nu" not in page
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_wordpress_import_sends_no_mail_and_queues_renditions(
     media_dir, media_root, smtp_sink, run_worker, django_user_model
 ):
@@ -334,7 +334,7 @@ def test_disqus_finds_an_article_by_former_slug_and_url_map(make_article, tmp_pa
     assert Comment.objects.for_article(kept).count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_disqus_import_notifies_no_subscriber(disqus_article, subscribe, smtp_sink, run_worker):
     article = disqus_article
     subscribe(article)
