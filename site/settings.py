@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "privacy",
     "backups",
     "images",
+    "archive_import",
 ]
 
 MIDDLEWARE = [

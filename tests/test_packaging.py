@@ -41,6 +41,7 @@ APPS = [
     "backups",
     "search",
     "images",
+    "archive_import",
 ]
 SITE_DATA = ["templates", "static", "locale"]
 ARTICLE = "/nieuws/2012/05/10/drie-tips-voor-social-mediarichtlijnen/"
