@@ -61,8 +61,10 @@
     url.hash = "";
     url.searchParams.set("fragment", "1");
     link.setAttribute("aria-busy", "true");
-    var response = await fetch(url, { credentials: "same-origin" });
-    if (!response.ok) {
+    var response = await fetch(url, { credentials: "same-origin" }).catch(function () {
+      return null;
+    });
+    if (!response || !response.ok) {
       window.location.href = link.href;
       return;
     }
@@ -105,10 +107,14 @@
       method: "POST",
       credentials: "same-origin",
       headers: { Accept: "application/json" },
-    });
-    var answer = await response.json().catch(function () {
+    }).catch(function () {
       return null;
     });
+    var answer = response
+      ? await response.json().catch(function () {
+          return null;
+        })
+      : null;
     button.disabled = false;
     if (!answer) {
       form.submit();
