@@ -59,7 +59,8 @@ def build_notification(mail):
         "article": article,
         "comment": comment,
         "comment_text": comment.plain_text,
-        "comment_url": absolute_url(f"{article.get_absolute_url()}#c{comment.pk}"),
+        # Its permalink: on to whichever page shows the comment when the mail is read.
+        "comment_url": absolute_url(comment.get_absolute_url()),
         "manage_url": manage_url(subscription.email),
         "unsubscribe_url": stop_url,
     }

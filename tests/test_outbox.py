@@ -107,8 +107,8 @@ def test_mail_survives_an_smtp_outage_and_arrives_exactly_once(
     while waiting.filter(status="sent").count() < 15:
         assert time.monotonic() < deadline, "mail was not retried"
         run_worker()
-    notifications = [m for m in smtp_sink.messages if "#c" in text_of(m)]
-    received = [(m["To"], re.search(r"#c(\d+)", text_of(m)).group(1)) for m in notifications]
+    notifications = [m for m in smtp_sink.messages if re.search(r"/reacties/\d+/", text_of(m))]
+    received = [(m["To"], re.search(r"/reacties/(\d+)/", text_of(m)).group(1)) for m in notifications]
     assert len(received) == 15
     assert len(set(received)) == 15
     assert {comment for _, comment in received} == {str(c.pk) for c in posted}
@@ -280,7 +280,7 @@ def test_a_killed_worker_leaves_no_notification_lost_or_doubled(make_article):
     finally:
         sink.stop()
 
-    received = [m for m in sink.messages if f"#c{comment.pk}" in text_of(m)]
+    received = [m for m in sink.messages if f"/reacties/{comment.pk}/" in text_of(m)]
     recipients = {m["To"] for m in received}
     assert recipients == {f"volger{n}@example.nl" for n in range(SUBSCRIBERS)}
     message_ids = {m["Message-ID"] for m in received}

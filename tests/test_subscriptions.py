@@ -61,8 +61,8 @@ def test_a_confirmed_subscriber_is_notified_of_new_comments(
     # The text as the page shows it: no markup, no entities, paragraphs kept.
     assert "Sterk verhaal alert(1) & <3 it's\n\nTweede alinea\nregel" in text.replace("\r\n", "\n")
     assert "<script>" not in html
-    assert f"{seed_article.get_absolute_url()}#c{new.pk}" in text
-    assert f"{seed_article.get_absolute_url()}#c{new.pk}" in html
+    assert f"/reacties/{new.pk}/" in text  # its permalink
+    assert f"/reacties/{new.pk}/" in html
     unsubscribe = re.fullmatch(r"<(.+)>", message["List-Unsubscribe"]).group(1)
     assert "/abonnement/afmelden/" in unsubscribe
     assert unsubscribe in text
@@ -101,7 +101,7 @@ def test_scope_replies_only(client, seed_article, subscribe, post, smtp_sink, ru
     reply = post(seed_article, reply_to=mine, name="Antwoord", email="antwoord@example.nl")
     run_worker()
     [message] = smtp_sink.to(SUBSCRIBER)
-    assert f"#c{reply.pk}" in text_of(message)
+    assert f"/reacties/{reply.pk}/" in text_of(message)
 
 
 def test_one_click_unsubscribe_by_a_bare_post(seed_article, subscribe, post, smtp_sink, run_worker):
@@ -138,7 +138,8 @@ def test_a_get_on_any_mail_link_changes_nothing(
     run_worker()
     [notification] = smtp_sink.to(SUBSCRIBER)
     for link in links_in(notification):
-        response = client.get(path_of(link))
+        # The comment's permalink redirects on to the page that shows it.
+        response = client.get(path_of(link), follow=True)
         assert response.status_code == 200
     subscription = Subscription.objects.get(email=SUBSCRIBER)
     assert subscription.is_confirmed
@@ -228,7 +229,7 @@ def test_a_held_comment_notifies_only_after_approval(
     approve_comments(Comment.objects.filter(pk=held.pk))
     run_worker()
     [message] = smtp_sink.to(SUBSCRIBER)
-    assert f"#c{held.pk}" in text_of(message)
+    assert f"/reacties/{held.pk}/" in text_of(message)
 
 
 def test_a_comment_removed_before_sending_is_not_sent(

@@ -111,9 +111,11 @@ def test_follow_confirm_notify_and_unsubscribe(
     text = " ".join(text_of(notification).split())
     assert f'Bram Bos schreef een nieuwe reactie op "{ARTICLE_TITLE}":' in text
     assert other_text in text
-    comment_link = link_in(notification, f"#c{other_pk}")
-    assert comment_link == f"{site_url}{ARTICLE_PATH}#c{other_pk}"
+    # The comment's permalink: it lands on the comment, on whatever page shows it.
+    comment_link = link_in(notification, f"/reacties/{other_pk}/")
+    assert comment_link == f"{site_url}/reacties/{other_pk}/"
     page.goto(comment_link)
+    expect(page).to_have_url(re.compile(re.escape(f"{ARTICLE_PATH}#c{other_pk}") + "$"))
     comment = page.locator(f"li#c{other_pk}")
     expect(comment.locator(".comment__author")).to_have_text("Bram Bos")
     expect(comment.locator(".comment__text")).to_contain_text(other_text)

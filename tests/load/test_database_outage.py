@@ -161,7 +161,7 @@ def test_readers_and_posters_get_the_sites_pages_while_the_database_restarts(
     notified = [m for m in sink.to("volger@example.nl") if run_id in str(m)]
     message_ids = {}
     for message in notified:
-        comment_id = re.search(r"#c(\d+)", str(message)).group(1)
+        comment_id = re.search(r"/reacties/(\d+)/", str(message)).group(1)
         message_ids.setdefault(comment_id, set()).add(message["Message-ID"])
     assert all(len(ids) == 1 for ids in message_ids.values())
     assert len(notified) - len(message_ids) <= 1

@@ -611,13 +611,13 @@ def test_readers_get_the_sites_pages_while_the_database_is_cut_off(seed_article)
                     thread.join(timeout=REQUEST_TIMEOUT + 10)
 
             # A notification of each comment accepted after the outage reaches the sink.
-            after = {re.search(r"#c(\d+)$", o["location"]).group(1) for o in accepted(restored_at)}
+            after = {re.search(r"/reacties/(\d+)/$", o["location"]).group(1) for o in accepted(restored_at)}
 
             def notified():
                 return {
                     found.group(1)
                     for m in sink.to(SUBSCRIBER)
-                    if run_id in str(m) and (found := re.search(r"#c(\d+)", str(m)))
+                    if run_id in str(m) and (found := re.search(r"/reacties/(\d+)/", str(m)))
                 }
 
             wait_for(lambda: after <= notified(), 60, "the notifications after the outage")
@@ -687,7 +687,7 @@ def test_readers_get_the_sites_pages_while_the_database_is_cut_off(seed_article)
     stored_texts = [text for _, text, _ in stored]
     assert len(stored_texts) == len(set(stored_texts)), "a post was stored twice"
     for outcome in accepted():
-        pk = int(re.search(r"#c(\d+)$", outcome["location"]).group(1))
+        pk = int(re.search(r"/reacties/(\d+)/$", outcome["location"]).group(1))
         assert by_pk.get(pk) == (outcome["text"], str(seed_article.pk)), (outcome, by_pk.get(pk))
     # Nothing else stored, but for a post cut off after its commit: the poster got the
     # site's 503 with the text, and sending it again would say it had been posted.
@@ -698,7 +698,7 @@ def test_readers_get_the_sites_pages_while_the_database_is_cut_off(seed_article)
     # database went away handed over twice, under the same Message-ID).
     message_ids = {}
     for message in sink.to(SUBSCRIBER):
-        found = re.search(r"#c(\d+)", str(message))
+        found = re.search(r"/reacties/(\d+)/", str(message))
         if run_id in str(message) and found:
             message_ids.setdefault(found.group(1), set()).add(message["Message-ID"])
     assert all(len(ids) == 1 for ids in message_ids.values()), message_ids
