@@ -108,7 +108,9 @@ def test_mail_survives_an_smtp_outage_and_arrives_exactly_once(
         assert time.monotonic() < deadline, "mail was not retried"
         run_worker()
     notifications = [m for m in smtp_sink.messages if re.search(r"/reacties/\d+/", text_of(m))]
-    received = [(m["To"], re.search(r"/reacties/(\d+)/", text_of(m)).group(1)) for m in notifications]
+    received = [
+        (m["To"], re.search(r"/reacties/(\d+)/", text_of(m)).group(1)) for m in notifications
+    ]
     assert len(received) == 15
     assert len(set(received)) == 15
     assert {comment for _, comment in received} == {str(c.pk) for c in posted}

@@ -611,7 +611,10 @@ def test_readers_get_the_sites_pages_while_the_database_is_cut_off(seed_article)
                     thread.join(timeout=REQUEST_TIMEOUT + 10)
 
             # A notification of each comment accepted after the outage reaches the sink.
-            after = {re.search(r"/reacties/(\d+)/$", o["location"]).group(1) for o in accepted(restored_at)}
+            after = {
+                re.search(r"/reacties/(\d+)/$", o["location"]).group(1)
+                for o in accepted(restored_at)
+            }
 
             def notified():
                 return {
