@@ -398,7 +398,7 @@ def test_an_upgraded_database_keeps_every_comment_subscription_mail_and_send_and
             tokens["notification"]["comments:subscription-unsubscribe"]
             == (subscriptions["follower"])
         )
-        assert f"#c{answer.pk}" in messages["notification"].body
+        assert f"/reacties/{answer.pk}/" in messages["notification"].body  # its permalink
         assert reverse("admin:comments_comment_change", args=[question.pk]) in (
             messages["moderation"].body
         )
