@@ -18,7 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.text import Truncator
 
 from articles.page_cache import current_version, discussion_version_key
-from comments.models import Comment
+from comments.models import VISIBLE, Comment
 from comments.posting import comments_are_open
 from comments.rendering import plain_text
 from comments.threads import MoreReplies, kept_in_threads, lay_out_threads, render_threads_html
@@ -98,7 +98,7 @@ def listed_roots(article):
     """The article's top-level comments whose thread has something to show."""
     visible_in_thread = Comment.objects.visible().filter(thread_id=OuterRef("thread_id"))
     # Most roots are visible themselves: the subquery runs only for the others.
-    shows = Q(is_public=True, is_removed=False, is_spam=False) | Exists(visible_in_thread)
+    shows = VISIBLE | Exists(visible_in_thread)
     return Comment.objects.for_article(article).filter(level=0).filter(shows)
 
 

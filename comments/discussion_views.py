@@ -5,7 +5,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
@@ -31,6 +30,7 @@ from comments.discussion_pages import (
 )
 from comments.models import Comment
 from comments.notices import beside, notices_beside_comments
+from comments.rate_limits import counting_is_broken
 from comments.recommendations import (
     NotRecommended,
     new_reader_token,
@@ -96,12 +96,18 @@ def thread(request, article_id, thread_id):
     return render(request, "discussion/thread_page.html", context)
 
 
+def _number_in(request, name, *, digits):
+    """A parameter of at most `digits` ASCII digits as a number, else None (junk, an
+    absurd size or a Unicode digit are no request for anything)."""
+    value = request.GET.get(name, "")
+    if value.isascii() and value.isdigit() and len(value) <= digits:
+        return int(value)
+    return None
+
+
 def _replies_asked(request):
     """?tot=<n>: how many replies the thread's page shows (more than its first slice)."""
-    asked = request.GET.get("tot", "")
-    if asked.isascii() and asked.isdigit() and len(asked) < 7:
-        return int(asked)
-    return None
+    return _number_in(request, "tot", digits=6)
 
 
 def recommend_rate(group, request):
@@ -131,6 +137,14 @@ def recommend_comment(request, comment_id):
     status, count = 200, comment.recommend_count
     if not is_same_origin(request):
         status, message = 403, _("Your recommendation could not be checked. Try again.")
+    elif request.limited and counting_is_broken():
+        status, message = (
+            503,
+            _(
+                "Because of a fault on our side, this cannot be done right now. Try again in a "
+                "few minutes."
+            ),
+        )
     elif request.limited:
         status, message = 429, _("You have recommended many comments in a short time. Try later.")
     else:
@@ -160,12 +174,8 @@ def _published_article(article_id):
 def discussion_state(request, article_id):
     """How many comments the discussion shows and its newest one's id: the same for every
     reader, so any cache may keep it for a few seconds."""
-    key = f"comments:state:{article_id}"
-    state = cache.get(key)
-    if state is None:
-        summary = discussion_summary(_published_article(article_id))
-        state = {"count": summary.count, "latest": summary.latest_id}
-        cache.set(key, state, STATE_MAX_AGE)
+    summary = discussion_summary(_published_article(article_id))
+    state = {"count": summary.count, "latest": summary.latest_id}
     response = JsonResponse(state)
     patch_cache_control(response, public=True, max_age=STATE_MAX_AGE)
     return response
@@ -177,8 +187,7 @@ def fresh_comments(request, article_id):
     """The comments posted after ?na=<id>, as a flat list that says whom each answers."""
     article = _published_article(article_id)
     _depends_on_discussion(request, article)
-    after = request.GET.get("na", "")
-    after = int(after) if after.isascii() and after.isdigit() and len(after) < 12 else 0
+    after = _number_in(request, "na", digits=11) or 0
     page = flat_page(
         Comment.objects.for_article(article)
         .visible()

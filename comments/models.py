@@ -18,6 +18,10 @@ from comments.rendering import plain_text, render_comment
 ANONYMOUS_NAME = "Anonieme lezer"
 
 
+# Comments readers see and count: approved, not removed, not spam.
+VISIBLE = models.Q(is_public=True, is_removed=False, is_spam=False)
+
+
 class CommentQuerySet(models.QuerySet):
     def on_articles(self):
         return self.filter(
@@ -44,7 +48,7 @@ class CommentQuerySet(models.QuerySet):
 
     def visible(self):
         """Comments readers see and count: approved, not removed, not spam."""
-        return self.filter(is_public=True, is_removed=False, is_spam=False)
+        return self.filter(VISIBLE)
 
     def held(self):
         return self.filter(is_public=False, is_removed=False, is_spam=False)

@@ -26,6 +26,7 @@ from comments.own_comments import (
     forget_edit_right,
     minutes_left,
 )
+from comments.rate_limits import counting_is_broken
 from comments.screening import CommentRefused
 
 
@@ -81,6 +82,20 @@ def _refuse(request, comment, refusal):
     )
 
 
+def _limited(request):
+    """The status and the words for a request over the rate limit, or for one the limit
+    could not count (the cache down): then the writer is not to blame."""
+    if counting_is_broken():
+        return 503, _(
+            "Because of a fault on our side, this cannot be done right now. Your text is "
+            "kept: try again in a few minutes."
+        )
+    return 429, _(
+        "You have tried to change your comment too often in a short time. Wait a minute "
+        "and try again."
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(group="comments:edit", key="ip", rate=edit_rate, method="POST", block=False)
@@ -96,12 +111,9 @@ def edit(request, comment_id):
         return _render_edit(request, comment, OwnCommentForm(initial={"comment": comment.comment}))
 
     if request.limited:
-        notice = _(
-            "You have tried to change your comment too often in a short time. Wait a minute "
-            "and try again."
-        )
+        status, notice = _limited(request)
         form = OwnCommentForm(initial={"comment": request.POST.get("comment", "")})
-        return _render_edit(request, comment, form, status=429, notice=notice)
+        return _render_edit(request, comment, form, status=status, notice=notice)
 
     form = OwnCommentForm(request.POST)
     if not form.is_valid():
@@ -153,11 +165,8 @@ def delete(request, comment_id):
     if request.method != "POST":
         return render(request, "discussion/edit_delete.html", context)
     if request.limited:
-        context["notice"] = _(
-            "You have tried to change your comment too often in a short time. Wait a minute "
-            "and try again."
-        )
-        return render(request, "discussion/edit_delete.html", context, status=429)
+        status, context["notice"] = _limited(request)
+        return render(request, "discussion/edit_delete.html", context, status=status)
 
     article = comment.content_object
     delete_own_comment(comment)

@@ -1,8 +1,5 @@
-import uuid
-
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import caches
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,6 +13,7 @@ from comments.notices import beside
 from comments.own_comment_views import thanks_with_edit_link
 from comments.own_comments import grant_edit_right
 from comments.posting import comments_are_open, post_comment
+from comments.rate_limits import counting_is_broken
 from comments.reader_cookie import read_reader_cookie, write_reader_cookie
 from comments.screening import CommentRefused
 
@@ -34,16 +32,6 @@ def post_rate(group, request):
     if REFRESH_CAPTCHA in request.POST:
         return None
     return settings.COMMENTS_POST_RATE
-
-
-def _counting_is_broken():
-    """True when the cache that counts posts cannot be reached: django-ratelimit then takes
-    every post as one too many (it fails closed), which is not what happened."""
-    counter = caches[settings.RATELIMIT_USE_CACHE]
-    key = f"comments:counting:{uuid.uuid4().hex}"
-    working = counter.add(key, 1, 10) and counter.get(key) == 1
-    counter.delete(key)
-    return not working
 
 
 @never_cache
@@ -73,7 +61,7 @@ def comment_form(request, article_id):
 
     if request.limited:
         form = CommentForm(article=article, initial=request.POST)
-        if _counting_is_broken():
+        if counting_is_broken():
             notice = _(
                 "Because of a fault on our side, comments cannot be posted right now. Your "
                 "text is kept below: try again in a few minutes."

@@ -185,3 +185,17 @@ def test_the_page_cache_works_on_redis(client, seed_article, settings):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(seed_article.get_absolute_url()).status_code == 200
     assert len(queries) == 0
+
+
+def test_without_redis_a_recommendation_is_refused_as_a_fault_not_as_too_many(
+    client, seed_article, settings
+):
+    comment = Comment.objects.for_article(seed_article).visible().first()
+    settings.CACHES = REDIS_DOWN
+    response = client.post(
+        reverse("comments:recommend", args=[comment.pk]),
+        headers={"Accept": "application/json", "Origin": "http://testserver"},
+    )
+    assert response.status_code == 503
+    assert response.json()["message"].startswith("Door een storing bij ons kan dit nu niet.")
+    assert Comment.objects.get(pk=comment.pk).recommend_count == 0

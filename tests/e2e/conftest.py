@@ -321,3 +321,21 @@ def sideways_overflow(page):
             return {scroll: document.documentElement.scrollWidth - width, elements: out};
         }"""
     )
+
+
+TAB_LIMIT = 200  # Tab presses to reach a control before a test gives up
+
+
+def is_focused(locator):
+    return locator.evaluate("element => element === document.activeElement")
+
+
+def tab_to(page, target):
+    """Press Tab until `target` has the focus; fail if it never gets it."""
+    expect(target).to_be_visible()
+    for _ in range(TAB_LIMIT):
+        page.keyboard.press("Tab")
+        if is_focused(target):
+            return
+    focused = page.evaluate("document.activeElement && document.activeElement.outerHTML")
+    pytest.fail(f"{TAB_LIMIT} presses of Tab never reached {target}; the focus is on {focused}")

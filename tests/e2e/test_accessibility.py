@@ -27,6 +27,7 @@ from tests.e2e.conftest import (
     captcha_key,
     expect_no_axe_violations,
     posted_comment_pk,
+    tab_to,
     wrong_answer,
 )
 
@@ -44,7 +45,6 @@ DRAFTS = f"() => {DRAFT_KEYS}"
 NO_DRAFTS = f"() => {DRAFT_KEYS}.length === 0"
 LOCAL_STORAGE = "() => JSON.stringify(Object.assign({}, localStorage))"
 REMEMBER_BOX = "#id_remember"
-MAX_TABS = 80  # more Tab presses than the article page has focusable elements
 
 
 def dutch(text):
@@ -91,15 +91,6 @@ def expect_focus_visible(page):
     assert style["style"] != "none" and style["width"] >= 2, (
         f"no visible focus on {focused(page)}: {style}"
     )
-
-
-def tab_to(page, locator):
-    """Press Tab until the element has the focus."""
-    for _ in range(MAX_TABS):
-        page.keyboard.press("Tab")
-        if locator.evaluate("element => element === document.activeElement"):
-            return
-    raise AssertionError(f"Tab never reached {locator}; the focus is on {focused(page)}")
 
 
 def open_reply_form(page, pk):

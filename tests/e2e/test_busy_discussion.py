@@ -18,7 +18,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS, sideways_overflow
+from tests.e2e.conftest import SCREENSHOTS, sideways_overflow, tab_to
 
 pytestmark = [
     pytest.mark.e2e,
@@ -26,7 +26,6 @@ pytestmark = [
 ]
 
 PHONE = {"width": 390, "height": 844}
-TAB_LIMIT = 200  # Tab presses to reach a control before the test gives up
 THREADS = 100  # 4 pages of 25
 WIDE_REPLIES = 8  # in every fifth thread: 3 shown, 5 behind "Toon nog 5 reacties"
 REPLIES_SHOWN = 3
@@ -168,20 +167,6 @@ def thread_item(page, comment):
 
 def more_link(page, root):
     return thread_item(page, root).locator("a.comments__more-link")
-
-
-def is_focused(locator):
-    return locator.evaluate("element => element === document.activeElement")
-
-
-def tab_to(page, target):
-    """Press Tab until `target` has the focus; fail if it never gets it."""
-    expect(target).to_be_visible()
-    for _ in range(TAB_LIMIT):
-        page.keyboard.press("Tab")
-        if is_focused(target):
-            return
-    pytest.fail(f"{TAB_LIMIT} presses of Tab never reached {target}")
 
 
 def expect_page(page, *, number, order_ids):

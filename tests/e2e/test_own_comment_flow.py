@@ -12,14 +12,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTICLE_PATH, post_comment, posted_comment_pk
+from tests.e2e.conftest import ARTICLE_PATH, post_comment, posted_comment_pk, tab_to
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-TAB_LIMIT = 200
 TEXT = "Wij gebruiken sinds kort ook social mediarichtlijnen."
 NEW_TEXT = "Wij gebruiken sinds kort ook social mediarichtlijnen, en ze werken."
 EDIT_LINK = re.compile(r"^Bewerken of verwijderen \(nog 10 minuten\)$")
@@ -27,20 +26,6 @@ HEADING = "Uw reactie bewerken"
 SAVE = "Opslaan"
 UPDATED = "Uw reactie is bijgewerkt."
 EDITED = "bewerkt"
-
-
-def is_focused(locator):
-    return locator.evaluate("element => element === document.activeElement")
-
-
-def tab_to(page, target):
-    """Press Tab until `target` has the focus; fail if it never gets it."""
-    expect(target).to_be_visible()
-    for _ in range(TAB_LIMIT):
-        page.keyboard.press("Tab")
-        if is_focused(target):
-            return
-    pytest.fail(f"{TAB_LIMIT} presses of Tab never reached {target}")
 
 
 def edit_path(pk):

@@ -20,7 +20,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTICLE_PATH, REFRESH_CAPTCHA, captcha_key, sideways_overflow
+from tests.e2e.conftest import (
+    ARTICLE_PATH,
+    REFRESH_CAPTCHA,
+    captcha_key,
+    sideways_overflow,
+    tab_to,
+)
 from tests.mail_sink import text_of
 
 # serialized_rollback: a transactional test empties the database afterwards; this
@@ -31,7 +37,6 @@ pytestmark = [
 ]
 
 PHONE = {"width": 390, "height": 844}
-TAB_LIMIT = 200  # Tab presses to reach a control before the test gives up
 REPORTER = "melder@example.nl"
 LAILA_TEXT = "Leuk artikel! Helemaal mee eens."
 
@@ -76,20 +81,6 @@ def reasons(form):
 
 def code_field(form):
     return form.locator("input[name='captcha_1']")
-
-
-def is_focused(locator):
-    return locator.evaluate("element => element === document.activeElement")
-
-
-def tab_to(page, target):
-    """Press Tab until `target` has the focus; fail if it never gets it."""
-    expect(target).to_be_visible()
-    for _ in range(TAB_LIMIT):
-        page.keyboard.press("Tab")
-        if is_focused(target):
-            return
-    pytest.fail(f"{TAB_LIMIT} presses of Tab never reached {target}")
 
 
 def expect_thanks(page, *, with_address):

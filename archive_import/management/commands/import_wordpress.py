@@ -26,8 +26,10 @@ class Command(BaseCommand):
 
     def handle(self, *, path, media_dir, dry_run, **options):
         report = ImportReport(dry_run=dry_run)
-        work = WordPressImport(path, report=report, media_dir=media_dir, progress=self.stderr.write)
         try:
+            work = WordPressImport(
+                path, report=report, media_dir=media_dir, progress=self.stderr.write
+            )
             run_import(work.run, dry_run=dry_run)
         except ArchiveError as error:
             raise CommandError(f"{path}: {error}") from None
