@@ -336,7 +336,7 @@ def counting_comments_built():
         Comment.from_db = original
 
 
-LIST_ITEM = re.compile(r'<li class="comment[^"]*" id="c(\d+)"')
+LIST_ITEM = re.compile(r'<li(?: class="[^"]*")? id="c(\d+)"')
 ANSWERED_LINK = re.compile(r'class="comment__answered" href="[^"]*?(\d+)/?"')
 PICK_LINK = re.compile(r'class="pick__link" href="[^"]*?(\d+)/"')
 PAGE_LINK = re.compile(r'class="discussion__page"')
@@ -660,6 +660,7 @@ def main():
                     "COMMENTS_MAX_DEPTH": settings.COMMENTS_MAX_DEPTH,
                     "COMMENTS_THREADS_PER_PAGE": settings.COMMENTS_THREADS_PER_PAGE,
                     "COMMENTS_REPLIES_SHOWN": settings.COMMENTS_REPLIES_SHOWN,
+                    "COMMENTS_REPLIES_PER_PAGE": settings.COMMENTS_REPLIES_PER_PAGE,
                 },
                 "cases": figures,
                 "floors": floors(figures),

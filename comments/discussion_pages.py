@@ -1,8 +1,9 @@
 """Which comments one page of an article's discussion shows, in a constant number of queries.
 
 Top-level threads are paged (COMMENTS_THREADS_PER_PAGE) in one of three orders. Each
-thread shows its first COMMENTS_REPLIES_SHOWN replies and says how many more it has; those
-are read on the thread's own page. Only the comments shown are loaded whole: the rest of
+thread shows its first COMMENTS_REPLIES_SHOWN replies (fewer on a page whose threads are all
+busy: replies_shown_on()) and says how many more it has; those are read on the thread's own
+page. Only the comments shown are loaded whole: the rest of
 the page's threads is read as a few integers per comment, enough to know what is hidden
 and which hidden comment still has visible replies (a placeholder).
 """
@@ -62,6 +63,8 @@ OUTLINE_FIELDS = [
     "is_public",
     "is_removed",
     "is_spam",
+    "submit_date",
+    "recommend_count",
 ]
 
 
@@ -76,6 +79,8 @@ class Outline:
     is_public: bool
     is_removed: bool
     is_spam: bool
+    submit_date: object
+    recommend_count: int
 
     @property
     def is_visible(self):
@@ -176,10 +181,18 @@ def load_discussion_page(article, *, page_number=None, order=OLDEST, summary=Non
     roots = listed_roots(article).order_by(*ORDERINGS[order]).values_list("pk", flat=True)
     paginator = CountedPaginator(roots, settings.COMMENTS_THREADS_PER_PAGE, count=summary.threads)
     page_obj = paginator.get_page(page_number)
-    root_ids = list(page_obj.object_list)
-    if not root_ids:
+    # The page's threads in one query, its top-level comments' ids a subquery of it; the
+    # roots are then put in the page's order again, as ORDERINGS has them.
+    outlines = _outlines(page_obj.object_list)
+    roots = [thread[0] for thread in outlines.values() if thread[0].pk == thread[0].thread_id]
+    if order == VALUED:
+        roots.sort(key=lambda root: (-root.recommend_count, root.submit_date, root.pk))
+    else:
+        roots.sort(key=lambda root: (root.submit_date, root.pk), reverse=order == NEWEST)
+    if not roots:
         return DiscussionPage(comments=[], page_obj=page_obj)
-    return _threads_page(article, root_ids, settings.COMMENTS_REPLIES_SHOWN, page_obj=page_obj)
+    root_ids = [root.pk for root in roots]
+    return _threads_page(article, root_ids, None, page_obj=page_obj, outlines=outlines)
 
 
 def load_thread(article, thread_id, *, replies=None):
@@ -190,11 +203,32 @@ def load_thread(article, thread_id, *, replies=None):
     return _threads_page(article, [thread_id], max(replies or 0, first_slice()))
 
 
-def _threads_page(article, root_ids, replies_shown, *, page_obj=None):
-    outlines = _outlines(root_ids)
+def replies_shown_on(threads):
+    """How many replies each thread of one page shows first, given what each of them
+    keeps (kept_in_threads(), its first comment included): COMMENTS_REPLIES_SHOWN, or
+    fewer (at least one) where that would show more than COMMENTS_REPLIES_PER_PAGE replies
+    in all. The first pages of the busiest discussions, whose old threads all drew
+    replies, then weigh about what a quiet discussion's page does, and every thread of a
+    page still shows the same number."""
+    shown = settings.COMMENTS_REPLIES_SHOWN
+    while shown > 1 and (
+        sum(min(shown, max(len(kept) - 1, 0)) for kept in threads)
+        > settings.COMMENTS_REPLIES_PER_PAGE
+    ):
+        shown -= 1
+    return shown
+
+
+def _threads_page(article, root_ids, replies_shown, *, page_obj=None, outlines=None):
+    """The threads with their first `replies_shown` replies (None: as many as this page
+    shows, replies_shown_on())."""
+    outlines = outlines if outlines is not None else _outlines(root_ids)
+    kept_threads = {root_id: kept_in_threads(outlines.get(root_id, [])) for root_id in root_ids}
+    if replies_shown is None:
+        replies_shown = replies_shown_on(kept_threads.values())
     shown_ids, more = [], {}
     for root_id in root_ids:
-        kept = kept_in_threads(outlines.get(root_id, []))
+        kept = kept_threads[root_id]
         shown, hidden = kept[: 1 + replies_shown], kept[1 + replies_shown :]
         shown_ids.extend(outline.pk for outline in shown)
         count = sum(1 for outline in hidden if outline.is_visible)
@@ -211,7 +245,6 @@ def _threads_page(article, root_ids, replies_shown, *, page_obj=None):
     loaded = Comment.objects.only(*DISPLAYED_FIELDS).in_bulk([*shown_ids, *answered_ids])
     comments = [loaded[pk] for pk in shown_ids if pk in loaded]
     answered = {pk: loaded[pk] for pk in answered_ids if pk in loaded and loaded[pk].is_visible}
-    by_pk = {comment.pk: comment for comment in comments}
     next_slice = max(replies_shown, settings.COMMENTS_REPLIES_SHOWN) + (
         settings.COMMENTS_THREAD_SLICE
     )
@@ -220,7 +253,6 @@ def _threads_page(article, root_ids, replies_shown, *, page_obj=None):
             count=count,
             url=f"{thread_url(article.pk, root_id, replies=next_slice)}#c{first_hidden}",
             thread_id=root_id,
-            root_name=str(by_pk[root_id].display_name),
         )
     return DiscussionPage(comments=comments, more=more, answered=answered, page_obj=page_obj)
 
@@ -231,19 +263,21 @@ def comment_location(comment, article):
     root = Comment.objects.only("submit_date").get(pk=comment.thread_id)
     earlier = Q(submit_date__lt=root.submit_date) | Q(submit_date=root.submit_date, pk__lt=root.pk)
     position = listed_roots(article).filter(earlier).count()
-    kept = [
-        outline.pk
-        for outline in kept_in_threads(_outlines([comment.thread_id]).get(comment.thread_id, []))
-    ]
+    per_page = settings.COMMENTS_THREADS_PER_PAGE
+    first_on_page = position - position % per_page
+    page_roots = listed_roots(article).order_by(*ORDERINGS[OLDEST]).values_list("pk", flat=True)
+    outlines = _outlines(page_roots[first_on_page : first_on_page + per_page])
+    kept_threads = [kept_in_threads(thread) for thread in outlines.values()]
+    kept = [outline.pk for outline in kept_in_threads(outlines.get(comment.thread_id, []))]
     index = kept.index(comment.pk) if comment.pk in kept else 0
-    if index > settings.COMMENTS_REPLIES_SHOWN:
+    if index > replies_shown_on(kept_threads):
         # The slice of the thread's own page that shows it.
         replies = first_slice()
         while replies < index:
             replies += settings.COMMENTS_THREAD_SLICE
         url = thread_url(article.pk, comment.thread_id, replies=replies)
         return f"{url}#c{comment.pk}"
-    page = position // settings.COMMENTS_THREADS_PER_PAGE + 1
+    page = position // per_page + 1
     query = f"?pagina={page}" if page > 1 else ""
     return f"{article.get_absolute_url()}{query}#c{comment.pk}"
 
@@ -257,7 +291,7 @@ def render_discussion_html(article, page, *, notices=None):
         can_reply=is_open,
         permalink_url=prefix_of("comments:permalink"),
         report_url=prefix_of("moderation:report"),
-        recommend_url=prefix_of("comments:recommend"),
+        recommend=True,
         more=page.more,
         notices=notices,
         answered=page.answered,
@@ -274,7 +308,8 @@ def prefix_of(url_name):
 
 
 def _outlines(root_ids):
-    """{thread id: its comments as outlines, in thread order}, in one query."""
+    """{thread id: its comments as outlines, in thread order}, in one query (`root_ids`
+    may be a query itself)."""
     rows = (
         Comment.objects.filter(thread_id__in=root_ids)
         .order_by("thread_id", "order")

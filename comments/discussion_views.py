@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -25,7 +26,6 @@ from comments.discussion_pages import (
     discussion_summary,
     flat_page,
     load_thread,
-    prefix_of,
     render_discussion_html,
 )
 from comments.models import Comment
@@ -96,10 +96,10 @@ def thread(request, article_id, thread_id):
     return render(request, "discussion/thread_page.html", context)
 
 
-def _number_in(request, name, *, digits):
+def _number_in(parameters, name, *, digits):
     """A parameter of at most `digits` ASCII digits as a number, else None (junk, an
     absurd size or a Unicode digit are no request for anything)."""
-    value = request.GET.get(name, "")
+    value = parameters.get(name, "")
     if value.isascii() and value.isdigit() and len(value) <= digits:
         return int(value)
     return None
@@ -107,7 +107,7 @@ def _number_in(request, name, *, digits):
 
 def _replies_asked(request):
     """?tot=<n>: how many replies the thread's page shows (more than its first slice)."""
-    return _number_in(request, "tot", digits=6)
+    return _number_in(request.GET, "tot", digits=6)
 
 
 def recommend_rate(group, request):
@@ -127,10 +127,12 @@ def is_same_origin(request):
 @csrf_exempt  # checked by is_same_origin() instead
 @require_POST
 @ratelimit(group="comments:recommend", key="ip", rate=recommend_rate, method="POST", block=False)
-def recommend_comment(request, comment_id):
-    """ "Waardevol": counted once per reader; answers the script with JSON, a plain form
-    with the comment again and a message beside it."""
-    comment = get_object_or_404(Comment.objects.on_articles(), pk=comment_id)
+def recommend_comment(request):
+    """ "Waardevol" for the comment in the field "reactie" (the page's one form: each
+    button sends its comment's id): counted once per reader; answers the script with
+    JSON, a plain form with the comment again and a message beside it."""
+    comment_id = _number_in(request.POST, "reactie", digits=12)
+    comment = get_object_or_404(Comment.objects.on_articles(), pk=comment_id or 0)
     _article_of(comment, request.user)
     wants_json = "application/json" in request.headers.get("Accept", "")
     token = reader_token(request) or new_reader_token()
@@ -162,7 +164,7 @@ def recommend_comment(request, comment_id):
         messages.add_message(request, level, message, extra_tags=beside(comment))
         response = redirect(comment.get_absolute_url())
     if status == 200:
-        write_reader_cookie(response, token, path=prefix_of("comments:recommend"))
+        write_reader_cookie(response, token, path=reverse("comments:recommend"))
     return response
 
 
@@ -187,7 +189,7 @@ def fresh_comments(request, article_id):
     """The comments posted after ?na=<id>, as a flat list that says whom each answers."""
     article = _published_article(article_id)
     _depends_on_discussion(request, article)
-    after = _number_in(request, "na", digits=11) or 0
+    after = _number_in(request.GET, "na", digits=11) or 0
     page = flat_page(
         Comment.objects.for_article(article)
         .visible()

@@ -84,7 +84,9 @@ def plain_text(comment_html: str) -> str:
     return html.unescape(_text_only.clean(text)).strip()
 
 
-def removed_comment_html():
-    """What readers see in place of a removed comment, in the page's language."""
+def removed_comment_html(element_id=None):
+    """What readers see in place of a removed comment, in the page's language; with an id,
+    it names its place in a thread as a writer's name does (comments/threads.py)."""
     text = _("This comment has been removed.")
-    return f'<p class="comment__removed">{html.escape(text)}</p>'
+    shown_id = f' id="{element_id}"' if element_id else ""
+    return f'<p class="comment__removed"{shown_id}>{html.escape(text)}</p>'

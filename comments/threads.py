@@ -8,6 +8,7 @@ so the template needs no recursion.
 """
 
 from dataclasses import dataclass, field
+from datetime import UTC
 from html import escape
 
 from django.utils import timezone
@@ -18,6 +19,8 @@ from django.utils.translation import ngettext
 
 from comments.rendering import removed_comment_html
 
+# The one form on a page that "Valuable" buttons send (templates/discussion/section.html).
+RECOMMEND_FORM_ID = "waardevol"
 # Stands for the linked name in "in reply to %(name)s" until the text is escaped.
 NAME_MARK = "\x00"
 
@@ -29,7 +32,7 @@ class ThreadEntry:
     is_placeholder: bool = False
     opens_replies: bool = False
     closes: list = field(default_factory=list)  # one item per nested list closed after it
-    time_iso: str = ""
+    time_iso: str = ""  # to the minute, as shown, in UTC: the shortest valid form
     time_shown: str = ""  # as on the original site: 10-05-2012 10:48
 
 
@@ -67,7 +70,7 @@ def lay_out_threads(comments, *, already_kept=False):
             comment=comment,
             depth=comment.level,
             is_placeholder=not comment.is_visible,
-            time_iso=local.replace(microsecond=0).isoformat(),
+            time_iso=comment.submit_date.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ"),
             time_shown=local.strftime("%d-%m-%Y %H:%M"),
         )
         if next_level > comment.level:
@@ -85,7 +88,6 @@ class MoreReplies:
     count: int
     url: str  # the thread on a page of its own, at the first reply not shown
     thread_id: int
-    root_name: str
 
 
 def render_threads_html(
@@ -95,7 +97,7 @@ def render_threads_html(
     can_reply,
     permalink_url,
     report_url=None,
-    recommend_url=None,
+    recommend=False,
     more=None,
     notices=None,
     answered=None,
@@ -106,8 +108,9 @@ def render_threads_html(
     a 1,000-comment discussion renders in milliseconds instead of a quarter of a
     second. Each comment's text is the sanitised HTML stored with it; every other
     value is escaped here with html.escape. The URL prefixes end where a comment's id
-    goes ("/reacties/melden/"); `report_url` and `recommend_url` are None when comments
-    cannot be reported or recommended. `more` maps a thread's id to its MoreReplies,
+    goes ("/reacties/melden/"); `report_url` is None when comments cannot be reported.
+    `recommend` adds the "Valuable" buttons, which send the page's form RECOMMEND_FORM_ID
+    (the page must have it). `more` maps a thread's id to its MoreReplies,
     `notices` a comment's id to the messages shown beside it, and `answered` the ids of
     comments answered but not on the page to those comments.
     """
@@ -119,13 +122,11 @@ def render_threads_html(
         "in_reply_to": _("in reply to %(name)s"),
         "removed": removed,
         "reply": escape(_("Reply")),
-        "reply_to": _("to %(name)s"),
         "reply_url": escape(reply_url),
         "report": escape(_("Report")),
-        "report_what": _("the comment by %(name)s"),
         "report_url": escape(report_url) if report_url else "",
         "recommend": escape(_("Valuable")),
-        "recommend_url": escape(recommend_url) if recommend_url else "",
+        "recommend_form": RECOMMEND_FORM_ID if recommend else "",
         "pick": escape(_("Editors' pick")),
         "permalink_url": escape(permalink_url),
         "notices": notices or {},
@@ -134,20 +135,23 @@ def render_threads_html(
     parts = []
     for index, entry in enumerate(entries):
         comment = entry.comment
-        classes = "comment"
+        classes = []
         if entry.is_placeholder:
-            classes += " comment--removed"
+            classes.append("comment--removed")
         if comment.badge:
-            classes += f" comment--{escape(comment.badge)}"
+            classes.append(f"comment--{escape(comment.badge)}")
         if getattr(comment, "is_pick", False) and not entry.is_placeholder:
-            classes += " comment--pick"
-        parts.append(f'<li class="{classes}" id="c{comment.pk}">')
+            classes.append("comment--pick")
+        # Classes only where a comment differs: the page's bytes grow with every comment,
+        # so the stylesheet finds the common parts by their place (static/css/site.css).
+        shown_classes = f' class="{" ".join(classes)}"' if classes else ""
+        parts.append(f'<li{shown_classes} id="c{comment.pk}">')
         if entry.is_placeholder:
-            parts.append(removed)
+            parts.append(removed_comment_html(element_id=f"n{comment.pk}"))
         else:
             parts.append(_comment_body(entry, labels, can_reply))
         if entry.opens_replies:
-            parts.append('<ol class="comments comments--replies">')
+            parts.append("<ol>")
             continue
         closing = "</li>" + "</ol></li>" * len(entry.closes)
         ends_thread = index + 1 == len(entries) or entries[index + 1].depth == 0
@@ -163,19 +167,19 @@ def _more_replies_link(hidden):
     shown = ngettext("Show %(count)s more reply", "Show %(count)s more replies", hidden.count) % {
         "count": hidden.count
     }
-    whose = _("in the thread of %(name)s") % {"name": hidden.root_name}
+    # Described by the thread's first comment's name (its writer's, or "removed").
     return (
-        f'<p class="comments__more"><a class="comments__more-link" href="{escape(hidden.url)}" '
-        f'data-thread="{hidden.thread_id}">{escape(shown)}'
-        f'<span class="visually-hidden"> {escape(whose)}</span></a></p>'
+        f'<p class="comments__more"><a href="{escape(hidden.url)}" '
+        f'aria-describedby="n{hidden.thread_id}">{escape(shown)}</a></p>'
     )
 
 
 def _comment_body(entry, labels, can_reply):
+    """One comment as an <article> named by its writer's name, which also describes its
+    "Reply", "Report" and "Valuable": each is read with whose comment it is."""
     comment = entry.comment
     pk = comment.pk
-    shown_name = str(comment.display_name)
-    name = escape(shown_name)
+    name = escape(str(comment.display_name))
     if comment.user_url:
         name = f'<a href="{escape(comment.user_url)}" rel="nofollow ugc noopener">{name}</a>'
     badge = ""
@@ -209,36 +213,30 @@ def _comment_body(entry, labels, can_reply):
     actions = ""
     if comment.comment_html:
         links = []
-        to_name = escape(labels["reply_to"] % {"name": shown_name})
+        whose = f' aria-describedby="n{pk}"'  # "Reply", described by the writer's name
         if can_reply:
             links.append(
-                f'<a class="comment__reply" href="{labels["reply_url"]}?op={pk}" '
-                f'data-reply-to="{pk}">{labels["reply"]}'
-                f'<span class="visually-hidden"> {to_name}</span></a>'
+                f'<a href="{labels["reply_url"]}?op={pk}" data-reply-to="{pk}"{whose}>'
+                f"{labels['reply']}</a>"
             )
         if labels["report_url"]:
-            what = escape(labels["report_what"] % {"name": shown_name})
-            links.append(
-                f'<a class="comment__report" href="{labels["report_url"]}{pk}/" rel="nofollow">'
-                f'{labels["report"]}<span class="visually-hidden"> {what}</span></a>'
-            )
-        if labels["recommend_url"]:
+            # Not for search engines: robots.txt keeps them off the report pages.
+            links.append(f'<a href="{labels["report_url"]}{pk}/"{whose}>{labels["report"]}</a>')
+        if labels["recommend_form"]:
             count = getattr(comment, "recommend_count", 0)
-            shown_count = f'<span class="comment__recommend-count">{count}</span>' if count else ""
+            shown_count = f"<span>{count}</span>" if count else ""
+            # One form on the page (RECOMMEND_FORM_ID) sends the id of the button used.
             links.append(
-                f'<form class="comment__recommend" method="post" '
-                f'action="{labels["recommend_url"]}{pk}/"><button type="submit" '
-                f'data-recommend="{pk}">{labels["recommend"]}{shown_count}</button></form>'
+                f'<button form="{labels["recommend_form"]}" name="reactie" value="{pk}"{whose}>'
+                f"{labels['recommend']}{shown_count}</button>"
             )
         if links:
-            actions = f'<div class="comment__actions">{" ".join(links)}</div>'
+            actions = f"<footer>{' '.join(links)}</footer>"
 
     return (
-        f'<article class="comment__body" aria-labelledby="c{pk}-naam">'
-        f'<header class="comment__header"><span class="comment__author" id="c{pk}-naam">'
-        f"{name}</span>{badge}"
-        f'<a class="comment__permalink" href="{labels["permalink_url"]}{pk}/">'
+        f'<article aria-labelledby="n{pk}"><header><b id="n{pk}">{name}</b>{badge}'
+        f'<a href="{labels["permalink_url"]}{pk}/">'
         f'<time datetime="{entry.time_iso}">{entry.time_shown}</time></a>{in_reply_to}'
         f"{edited}</header>"
-        f'<div class="comment__text">{text}</div>{notices}{actions}</article>'
+        f"<div>{text}</div>{notices}{actions}</article>"
     )

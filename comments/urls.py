@@ -22,11 +22,8 @@ urlpatterns = [
         discussion_views.thread,
         name="thread",
     ),
-    path(
-        "reacties/waardevol/<id:comment_id>/",
-        discussion_views.recommend_comment,
-        name="recommend",
-    ),
+    # The page's one "Waardevol" form: the button sends the comment's id as "reactie".
+    path("reacties/waardevol/", discussion_views.recommend_comment, name="recommend"),
     path("reacties/<id:article_id>/stand/", discussion_views.discussion_state, name="state"),
     path("reacties/<id:article_id>/nieuw/", discussion_views.fresh_comments, name="fresh"),
     # The writer's edit-right cookie is limited to this path (comments/own_comments.py):

@@ -422,6 +422,9 @@ COMMENTS_DUPLICATE_MINUTES = env.int("COMMENTS_DUPLICATE_MINUTES", default=6)
 # editors' picks in the strip above the discussion.
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=25)
 COMMENTS_REPLIES_SHOWN = env.int("COMMENTS_REPLIES_SHOWN", default=3)
+# Replies a page shows in all before each of its threads shows one fewer (but at least one):
+# the busiest discussions' first pages stay about as light as a quiet one's.
+COMMENTS_REPLIES_PER_PAGE = env.int("COMMENTS_REPLIES_PER_PAGE", default=50)
 COMMENTS_PICKS_SHOWN = env.int("COMMENTS_PICKS_SHOWN", default=5)
 # A thread's own page ("Toon nog") shows this many replies more at a time.
 COMMENTS_THREAD_SLICE = env.int("COMMENTS_THREAD_SLICE", default=50)

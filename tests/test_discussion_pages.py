@@ -51,7 +51,7 @@ def threads(article, count, *, replies=0):
 
 
 def shown_ids(html):
-    return [int(pk) for pk in re.findall(r'<li class="comment[^"]*" id="c(\d+)"', html)]
+    return [int(pk) for pk in re.findall(r'<li(?: class="[^"]*")? id="c(\d+)"', html)]
 
 
 def page(client, article, query=""):
@@ -124,7 +124,9 @@ def test_a_thread_shows_three_replies_then_links_to_the_rest_on_its_own_page(cli
     html = page(client, article)
     assert shown_ids(html) == [root.pk] + [reply.pk for reply in replies[:3]]
     more = reverse("comments:thread", args=[article.pk, root.pk])
-    assert f'href="{more}#c{replies[3].pk}" data-thread="{root.pk}">Toon nog 4 reacties' in html
+    assert (
+        f'href="{more}#c{replies[3].pk}" aria-describedby="n{root.pk}">Toon nog 4 reacties' in html
+    )
     # Without JavaScript the link opens the whole thread on a page of its own.
     thread_page = client.get(more)
     assert thread_page.status_code == 200
@@ -134,7 +136,7 @@ def test_a_thread_shows_three_replies_then_links_to_the_rest_on_its_own_page(cli
     assert "Draad van Lezer 0" in thread_html
     # The script asks for the thread alone, to put in place of the one on the page.
     fragment = client.get(more, {"fragment": "1"}).content.decode()
-    assert fragment.strip().startswith(f'<li class="comment" id="c{root.pk}">')
+    assert fragment.strip().startswith(f'<li id="c{root.pk}">')
     assert "<html" not in fragment
 
 
@@ -158,7 +160,7 @@ def test_a_removed_comment_with_replies_behind_toon_nog_keeps_its_placeholder(cl
     html = page(client, article)
     assert "Toon nog 2 reacties" in html  # one shown after the three, and the reply below
     thread_html = client.get(reverse("comments:thread", args=[article.pk, root.pk])).content
-    assert f'class="comment comment--removed" id="c{hidden.pk}"'.encode() in thread_html
+    assert f'class="comment--removed" id="c{hidden.pk}"'.encode() in thread_html
 
 
 # Permalinks
@@ -219,10 +221,23 @@ def test_the_poster_lands_on_their_comment_with_the_thanks_beside_it(
 
 
 def recommend(client, comment, **headers):
+    """As the script sends the page's one "Waardevol" form."""
     return client.post(
-        reverse("comments:recommend", args=[comment.pk]),
+        reverse("comments:recommend"),
+        {"reactie": comment.pk},
         headers={"Accept": "application/json", **SAME_ORIGIN, **headers},
     )
+
+
+def recommend_count_shown(html, comment):
+    """The count on the comment's "Waardevol" button, or None when it shows none."""
+    button = re.search(
+        rf'<button form="waardevol" name="reactie" value="{comment.pk}"[^>]*>'
+        r"Waardevol(?:<span>(\d+)</span>)?</button>",
+        html,
+    )
+    assert button, "no Waardevol button"
+    return int(button.group(1)) if button.group(1) else None
 
 
 def test_a_reader_recommends_a_comment_once(client, make_article):
@@ -262,7 +277,7 @@ def test_a_recommendation_from_another_site_or_of_a_hidden_comment_is_refused(cl
     Comment.objects.filter(pk=held.pk).update(is_public=False)
     assert recommend(client, held).status_code == 409
     assert Comment.objects.get(pk=comment.pk).recommend_count == 0
-    assert client.get(reverse("comments:recommend", args=[comment.pk])).status_code == 405
+    assert client.get(reverse("comments:recommend")).status_code == 405
 
 
 def test_without_javascript_recommending_comes_back_to_the_comment_with_a_message(
@@ -270,13 +285,27 @@ def test_without_javascript_recommending_comes_back_to_the_comment_with_a_messag
 ):
     article = make_article()
     [comment] = threads(article, 1)
+    html = page(client, article)
+    # Every button sends the page's one form, saying which comment it is for.
+    form = '<form id="waardevol" method="post" action="/reacties/waardevol/"></form>'
+    assert html.count(form) == 1
+    assert recommend_count_shown(html, comment) is None
     response = client.post(
-        reverse("comments:recommend", args=[comment.pk]), headers=SAME_ORIGIN, follow=True
+        "/reacties/waardevol/", {"reactie": comment.pk}, headers=SAME_ORIGIN, follow=True
     )
     assert response.redirect_chain[-1][0] == f"{article.get_absolute_url()}#c{comment.pk}"
     html = response.content.decode()
     assert "Bedankt: u vindt deze reactie waardevol." in html
-    assert '<span class="comment__recommend-count">1</span>' in html
+    assert recommend_count_shown(html, comment) == 1
+
+
+@pytest.mark.parametrize("sent", [None, "", "abc", "-1", "١٢", "9" * 40, "999999"])
+def test_a_recommendation_for_no_comment_is_a_dutch_not_found(client, make_article, sent):
+    threads(make_article(), 1)
+    data = {} if sent is None else {"reactie": sent}
+    response = client.post("/reacties/waardevol/", data, headers=SAME_ORIGIN)
+    assert response.status_code == 404
+    assert "niet gevonden" in response.content.decode().lower()
 
 
 def test_recommendations_keep_the_article_page_cached_and_show_within_the_lag(
@@ -292,14 +321,14 @@ def test_recommendations_keep_the_article_page_cached_and_show_within_the_lag(
     with CaptureQueriesContext(connection) as queries:
         html = page(reader, article)
     assert len(queries) == 0  # a burst of clicks re-renders nothing
-    assert "comment__recommend-count" not in html
+    assert recommend_count_shown(html, comment) is None
     settings.COMMENTS_RECOMMENDATIONS_LAG_SECONDS = 0
     settings.COMMENTS_RECOMMENDATIONS_PER_ADDRESS = 10
     cache.clear()  # a lag of 0 applies to entries made from now on
     page(reader, article)
     client.cookies.clear()
     recommend(client, comment)
-    assert '<span class="comment__recommend-count">4</span>' in page(reader, article)
+    assert recommend_count_shown(page(reader, article), comment) == 4
 
 
 # Editors' picks
@@ -315,7 +344,7 @@ def test_a_pick_shows_above_the_discussion_and_is_marked_in_the_thread(client, m
     assert "Tekst van Lezer 28" in strip
     assert f'href="{roots[28].get_absolute_url()}"' in strip
     page_two = page(client, article, "?pagina=2")
-    assert f'<li class="comment comment--pick" id="c{roots[28].pk}">' in page_two
+    assert f'<li class="comment--pick" id="c{roots[28].pk}">' in page_two
     assert '<span class="comment__pick">Uitgelicht</span>' in page_two
 
 
@@ -381,8 +410,31 @@ def test_the_first_page_loads_only_the_comments_it_shows(client, make_article, m
 
     monkeypatch.setattr(Comment, "from_db", classmethod(counting_from_db))
     html = page(client, article)
-    assert len(shown_ids(html)) == 25 * 4
-    assert len(loaded) == 25 * 4
+    # Two replies each: three each would be more than COMMENTS_REPLIES_PER_PAGE (50).
+    assert len(shown_ids(html)) == 25 * 3
+    assert len(loaded) == 25 * 3
+
+
+def test_a_page_of_busy_threads_shows_a_reply_fewer_in_each_and_permalinks_follow(
+    client, make_article, settings
+):
+    quiet, busy = make_article(), make_article()
+    threads(quiet, 12, replies=4)  # 36 replies at three each: within the 50
+    roots = threads(busy, 25, replies=4)  # 75 at three each: too many, so two each
+    assert len(shown_ids(page(client, quiet))) == 12 * 4
+    html = page(client, busy)
+    assert len(shown_ids(html)) == 25 * 3
+    assert html.count("Toon nog 2 reacties") == 25
+    third = Comment.objects.filter(thread_id=roots[0].pk).order_by("order")[3]
+    # Behind "Toon nog" on this page, so its permalink opens the thread's own page.
+    location = client.get(reverse("comments:permalink", args=[third.pk]))["Location"]
+    thread_page = reverse("comments:thread", args=[busy.pk, roots[0].pk])
+    assert location == f"{thread_page}#c{third.pk}"
+    settings.COMMENTS_REPLIES_PER_PAGE = 75
+    invalidate_pages()
+    assert len(shown_ids(page(client, busy))) == 25 * 4
+    location = client.get(reverse("comments:permalink", args=[third.pk]))["Location"]
+    assert location == f"{busy.get_absolute_url()}#c{third.pk}"
 
 
 @pytest.mark.parametrize("order", ["", "?volgorde=waardevol"])

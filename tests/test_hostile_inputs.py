@@ -790,7 +790,7 @@ def assert_posted_and_inert(client, article, data, response, before, *, reply_pa
         html = text_of(client.get(article.get_absolute_url()))
         page = assert_page_is_inert(html, needs_section=True)
         section = section_of(html)
-        assert f'<li class="comment" id="c{comment.pk}">' in section
+        assert f'<li id="c{comment.pk}">' in section
         assert comment.comment_html in section
         assert page.section_html_events > 0
         # The e-mail address is never shown.

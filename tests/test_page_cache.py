@@ -193,7 +193,8 @@ def test_without_redis_a_recommendation_is_refused_as_a_fault_not_as_too_many(
     comment = Comment.objects.for_article(seed_article).visible().first()
     settings.CACHES = REDIS_DOWN
     response = client.post(
-        reverse("comments:recommend", args=[comment.pk]),
+        reverse("comments:recommend"),
+        {"reactie": comment.pk},
         headers={"Accept": "application/json", "Origin": "http://testserver"},
     )
     assert response.status_code == 503

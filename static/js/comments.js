@@ -240,7 +240,7 @@
 
   async function openReplyForm(link) {
     var slot = document.getElementById("reply-slot-" + (link.dataset.replyTo || ""));
-    var actions = link.closest(".comment__actions");
+    var actions = link.closest("article > footer");
     if (!slot && actions) {
       // A comment's slot is made when first needed: the page carries one less element per
       // comment.
@@ -320,7 +320,7 @@
   }
 
   document.addEventListener("click", function (event) {
-    var reply = event.target.closest("a.comment__reply[data-reply-to]");
+    var reply = event.target.closest("a[data-reply-to]");
     if (reply) {
       event.preventDefault();
       openReplyForm(reply).then(function (opened) {

@@ -33,8 +33,8 @@
 
   function markRecommended(root) {
     var ids = recommendedIds();
-    root.querySelectorAll("button[data-recommend]").forEach(function (button) {
-      if (ids.indexOf(button.dataset.recommend) !== -1) {
+    root.querySelectorAll("button[form=waardevol]").forEach(function (button) {
+      if (ids.indexOf(button.value) !== -1) {
         button.setAttribute("aria-pressed", "true");
       }
     });
@@ -44,7 +44,7 @@
     if (!element) {
       return;
     }
-    var body = element.querySelector(".comment__body") || element;
+    var body = element.querySelector("article") || element;
     body.setAttribute("tabindex", "-1");
     body.focus();
   }
@@ -68,7 +68,7 @@
       window.location.href = link.href;
       return;
     }
-    var thread = document.getElementById("c" + link.dataset.thread);
+    var thread = link.closest("li[id]");
     var replacement = fragmentOf(await response.text()).firstElementChild;
     if (!thread || !replacement) {
       window.location.href = link.href;
@@ -100,13 +100,14 @@
     });
   }
 
-  async function sendRecommendation(form) {
-    var button = form.querySelector("button");
+  // The page's one form, sent by the button of the comment recommended.
+  async function sendRecommendation(form, button) {
     button.disabled = true;
     var response = await fetch(form.action, {
       method: "POST",
       credentials: "same-origin",
       headers: { Accept: "application/json" },
+      body: new URLSearchParams({ reactie: button.value }),
     }).catch(function () {
       return null;
     });
@@ -117,22 +118,22 @@
       : null;
     button.disabled = false;
     if (!answer) {
-      form.submit();
+      form.dataset.plain = "1"; // sent as without JavaScript: the page comes back
+      form.requestSubmit(button);
       return;
     }
     if (answer.recommended) {
-      rememberRecommended(button.dataset.recommend);
+      rememberRecommended(button.value);
       button.setAttribute("aria-pressed", "true");
-      var count = button.querySelector(".comment__recommend-count");
+      var count = button.querySelector("span");
       if (!count) {
         count = document.createElement("span");
-        count.className = "comment__recommend-count";
         button.appendChild(count);
       }
       count.textContent = String(answer.count);
     }
     // One notice, right after the comment's actions, however often the button is used.
-    var actions = form.parentElement;
+    var actions = button.parentElement;
     var notice = actions.nextElementSibling;
     if (!notice || !notice.classList.contains("comment__notice--script")) {
       notice = document.createElement("p");
@@ -224,7 +225,7 @@
   }
 
   document.addEventListener("click", function (event) {
-    var link = event.target.closest(".comments__more a[data-thread]");
+    var link = event.target.closest(".comments__more a");
     if (link && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
       event.preventDefault();
       showMoreReplies(link);
@@ -232,10 +233,14 @@
   });
 
   document.addEventListener("submit", function (event) {
-    var form = event.target.closest("form.comment__recommend");
-    if (form && window.fetch) {
+    var form = event.target;
+    var button = event.submitter;
+    if (form.id !== "waardevol" || form.dataset.plain || !button || !window.fetch) {
+      return;
+    }
+    if (form.requestSubmit) {
       event.preventDefault();
-      sendRecommendation(form);
+      sendRecommendation(form, button);
     }
   });
 

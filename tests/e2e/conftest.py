@@ -218,8 +218,40 @@ def posted_comment_pk(page):
     thanks beside it."""
     expect(page).to_have_url(re.compile(re.escape(ARTICLE_PATH) + r"#c\d+$"))
     pk = int(page.url.rsplit("#c", 1)[1])
-    expect(page.locator(f"#c{pk} > .comment__body > .comment__notice")).to_contain_text(THANKS)
+    expect(page.locator(f"#c{pk} > article > .comment__notice")).to_contain_text(THANKS)
     return pk
+
+
+# A comment in the discussion (comments/threads.py), found by its place, as it has few
+# classes: <li id="c<pk>"><article aria-labelledby="n<pk>"><header><b id="n<pk>">writer</b>
+# <a href="/reacties/<pk>/"><time>..</time></a></header><div>text</div><footer>Reageren,
+# Melden, Waardevol</footer></article><ol>its replies</ol></li>.
+
+# Every comment's item (a placeholder for a removed one included), at any depth.
+COMMENT_ITEMS = "li[id^='c']"
+
+
+def comment_item(page, pk):
+    return page.locator(f"li#c{pk}")
+
+
+def writer_of(comment):
+    """The writer's name shown on a comment's item itself (not on its replies')."""
+    return comment.locator("> article > header > b")
+
+
+def text_of_comment(comment):
+    return comment.locator("> article > div")
+
+
+def actions_of(comment):
+    """The comment's "Reageren", "Melden" and "Waardevol"."""
+    return comment.locator("> article > footer")
+
+
+def reply_link(page, pk):
+    """The "Reageren" link under comment pk (described by its writer's name)."""
+    return actions_of(comment_item(page, pk)).locator(f'a[data-reply-to="{pk}"]')
 
 
 # axe-core

@@ -27,7 +27,10 @@ from tests.e2e.conftest import (
     captcha_key,
     expect_no_axe_violations,
     posted_comment_pk,
+    reply_link,
     tab_to,
+    text_of_comment,
+    writer_of,
     wrong_answer,
 )
 
@@ -66,10 +69,6 @@ def axe_page(browser, live_server, browser_errors, axe):
 def forget_status_error(errors, status):
     """Chromium logs a console error for a page served with an error status; that is expected."""
     errors[:] = [error for error in errors if f"status of {status} " not in error]
-
-
-def reply_link(page, pk):
-    return page.locator(f'a.comment__reply[data-reply-to="{pk}"]')
 
 
 def expect_captcha_image_loaded(form):
@@ -269,6 +268,9 @@ def test_reply_with_the_keyboard_alone(page, seed_comments, captcha_answer):
     page.goto(ARTICLE_PATH)
 
     reply = reply_link(page, laila)
+    # Read out as "Reageren", with whose comment it answers.
+    expect(reply).to_have_accessible_name("Reageren")
+    expect(reply).to_have_accessible_description("Laila Simonis")
     tab_to(page, reply)
     expect_focus_visible(page)
     page.keyboard.press("Enter")
@@ -310,10 +312,10 @@ def test_reply_with_the_keyboard_alone(page, seed_comments, captcha_answer):
     page.keyboard.press("Enter")
 
     pk = posted_comment_pk(page)
-    new = page.locator(f"li#c{laila} > ol.comments--replies > li#c{pk}")
+    new = page.locator(f"li#c{laila} > ol > li#c{pk}")
     expect(new).to_be_visible()
-    expect(new.locator(".comment__author")).to_have_text("Eva de Vries")
-    expect(new.locator(".comment__text")).to_contain_text(text)
+    expect(writer_of(new)).to_have_text("Eva de Vries")
+    expect(text_of_comment(new)).to_contain_text(text)
     # comments.js settles the draft when the page after the post has loaded.
     page.wait_for_function(NO_DRAFTS)
 

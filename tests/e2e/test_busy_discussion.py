@@ -4,6 +4,7 @@
   order is kept while paging, the page links are at the top and the bottom.
 - "Toon nog N reacties": with JavaScript, Enter loads the rest of the thread in place and
   the focus goes to the first comment it shows; without, the link opens the thread's page.
+  A page whose threads together would show too many replies shows fewer in each.
 - "Waardevol": counted once, in place with JavaScript; without, the form comes back to
   the comment with a message beside it.
 - "N nieuwe reacties – toon ze" appears while the page is open after another reader
@@ -18,7 +19,13 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS, sideways_overflow, tab_to
+from tests.e2e.conftest import (
+    COMMENT_ITEMS,
+    SCREENSHOTS,
+    actions_of,
+    sideways_overflow,
+    tab_to,
+)
 
 pytestmark = [
     pytest.mark.e2e,
@@ -29,6 +36,9 @@ PHONE = {"width": 390, "height": 844}
 THREADS = 100  # 4 pages of 25
 WIDE_REPLIES = 8  # in every fifth thread: 3 shown, 5 behind "Toon nog 5 reacties"
 REPLIES_SHOWN = 3
+# Replies a page shows in all before its threads show fewer each: no page of this
+# discussion comes near it at 3 a thread (30 at most), so every thread shows 3.
+REPLIES_PER_PAGE = 50
 # Roots recommended most, in that order ("Meest gewaardeerd"); all with 8 replies.
 VALUED = {45: 12, 10: 7, 80: 3}
 PICKED_THREAD = 45  # its first reply is an editors' pick
@@ -54,6 +64,12 @@ class Discussion:
 
 def writer(number):
     return f"{FIRST_NAMES[number % len(FIRST_NAMES)]} {LAST_NAMES[number % len(LAST_NAMES)]}"
+
+
+@pytest.fixture(autouse=True)
+def _replies_shown(settings):
+    settings.COMMENTS_REPLIES_SHOWN = REPLIES_SHOWN
+    settings.COMMENTS_REPLIES_PER_PAGE = REPLIES_PER_PAGE
 
 
 @pytest.fixture
@@ -144,7 +160,7 @@ def build_busy_discussion():
 
 def top_level_ids(page):
     """The ids of the threads the page lists, in order."""
-    ids = page.locator("#reacties > ol.comments > li.comment").evaluate_all(
+    ids = page.locator("#reacties > ol.comments > li").evaluate_all(
         "items => items.map(item => Number(item.id.slice(1)))"
     )
     return ids
@@ -166,7 +182,19 @@ def thread_item(page, comment):
 
 
 def more_link(page, root):
-    return thread_item(page, root).locator("a.comments__more-link")
+    """The thread's "Toon nog N reacties" link (after its replies, in its item)."""
+    return thread_item(page, root).locator("> .comments__more > a")
+
+
+def body_of(page, comment):
+    """The comment itself (its <article>), without its replies."""
+    return thread_item(page, comment).locator("> article")
+
+
+def recommend_button(page, comment):
+    return actions_of(thread_item(page, comment)).get_by_role(
+        "button", name=re.compile("^Waardevol")
+    )
 
 
 def expect_page(page, *, number, order_ids):
@@ -252,11 +280,11 @@ def test_a_300_comment_discussion_is_paged_and_sorted_with_the_keyboard(page, bu
     )
 
 
-def more_href(busy, thread):
+def more_href(busy, thread, *, shown=REPLIES_SHOWN):
     """Where a thread's "Toon nog" link leads: its own page, at the first reply not shown."""
     from django.urls import reverse
 
-    root, first_hidden = busy.roots[thread], busy.replies[thread][REPLIES_SHOWN]
+    root, first_hidden = busy.roots[thread], busy.replies[thread][shown]
     return f"{reverse('comments:thread', args=[busy.article.pk, root.pk])}#c{first_hidden.pk}"
 
 
@@ -266,50 +294,87 @@ def test_toon_nog_shows_the_rest_of_a_thread_in_place_or_on_its_own_page(
     root, replies = busy.roots[0], busy.replies[0]
     page.goto(busy.path)
     thread = thread_item(page, root)
-    expect(thread.locator("li.comment")).to_have_count(REPLIES_SHOWN)
+    expect(thread.locator(COMMENT_ITEMS)).to_have_count(REPLIES_SHOWN)
     link = more_link(page, root)
-    expect(link).to_contain_text("5")
+    expect(link).to_have_text("Toon nog 5 reacties")
+    # Read out with the thread whose replies it shows.
+    expect(link).to_have_accessible_description(root.user_name)
     expect(link).to_have_attribute("href", more_href(busy, 0))
     page.evaluate("window.stayedOnThePage = true")
 
     tab_to(page, link)
     page.keyboard.press("Enter")
-    first_new = thread_item(page, replies[REPLIES_SHOWN]).locator("> .comment__body")
+    first_new = body_of(page, replies[REPLIES_SHOWN])
     expect(first_new).to_be_focused()
     assert first_new.evaluate("element => element.matches(':focus-visible')"), "no focus ring"
-    expect(thread.locator("li.comment")).to_have_count(WIDE_REPLIES)
-    expect(thread.locator("a.comments__more-link")).to_have_count(0)
+    expect(thread.locator(COMMENT_ITEMS)).to_have_count(WIDE_REPLIES)
+    expect(thread.locator(".comments__more a")).to_have_count(0)
     assert page.evaluate("window.stayedOnThePage") is True
     assert page.url.endswith(busy.path)
     # The other threads keep theirs, and Tab goes on from the first new comment.
     expect(more_link(page, busy.roots[5])).to_be_visible()
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.closest('li.comment').id") == (
+    assert page.evaluate("document.activeElement.closest('li[id]').id") == (
         f"c{replies[REPLIES_SHOWN].pk}"
     )
     axe(page)
 
     # The page the link leads to without JavaScript, with JavaScript (for axe).
     page.goto(more_href(busy, 0))
-    expect(page.locator("#reacties li.comment")).to_have_count(1 + WIDE_REPLIES)
+    expect(page.locator(f"#reacties {COMMENT_ITEMS}")).to_have_count(1 + WIDE_REPLIES)
     axe(page)
 
     # Without JavaScript the link opens that page, at the first reply not shown before.
     page = nojs_page
     root, replies = busy.roots[5], busy.replies[5]
     page.goto(busy.path)
-    expect(thread_item(page, root).locator("li.comment")).to_have_count(REPLIES_SHOWN)
+    expect(thread_item(page, root).locator(COMMENT_ITEMS)).to_have_count(REPLIES_SHOWN)
     more_link(page, root).click()
     expect(page).to_have_url(re.compile(re.escape(more_href(busy, 5)) + "$"))
-    shown = page.locator("#reacties li.comment").evaluate_all(
+    shown = page.locator(f"#reacties {COMMENT_ITEMS}").evaluate_all(
         "items => items.map(item => Number(item.id.slice(1)))"
     )
     assert shown == [root.pk] + [reply.pk for reply in replies]
-    expect(page.locator("a.comments__more-link")).to_have_count(0)
+    expect(page.locator(".comments__more a")).to_have_count(0)
     expect(page.locator(f"#c{replies[REPLIES_SHOWN].pk}")).to_be_in_viewport()
     # And back to the article page that shows the thread, at the thread.
     page.locator(".thread-page__back a").click()
     expect(page).to_have_url(re.compile(re.escape(busy.path) + rf"#c{root.pk}$"))
+
+
+def replies_shown_per_thread(page):
+    """How many replies each thread on the page shows, in order."""
+    return page.locator("#reacties > ol.comments > li").evaluate_all(
+        "items => items.map(item => item.querySelectorAll(\"li[id^='c']\").length)"
+    )
+
+
+def test_a_page_of_busy_threads_shows_two_replies_in_each(page, busy, axe, settings):
+    # At 3 a thread the first page would show 25 replies, more than a page may.
+    settings.COMMENTS_REPLIES_PER_PAGE = 24
+    root, replies = busy.roots[0], busy.replies[0]
+    page.goto(busy.path)
+    assert replies_shown_per_thread(page) == [min(2, replies_in_thread(n)) for n in range(25)]
+    link = more_link(page, root)
+    expect(link).to_have_text("Toon nog 6 reacties")
+    expect(link).to_have_attribute("href", more_href(busy, 0, shown=2))
+    axe(page)
+
+    # "Toon nog" shows the rest in place, from the third reply on.
+    tab_to(page, link)
+    page.keyboard.press("Enter")
+    expect(body_of(page, replies[2])).to_be_focused()
+    expect(thread_item(page, root).locator(COMMENT_ITEMS)).to_have_count(WIDE_REPLIES)
+
+    # A link to a reply (as in a notification mail) finds it where it is shown: the
+    # second on the article page, the third on its thread's page.
+    replies = busy.replies[5]
+    page.goto(f"/reacties/{replies[1].pk}/")
+    expect(page).to_have_url(re.compile(re.escape(busy.path) + rf"#c{replies[1].pk}$"))
+    expect(thread_item(page, replies[1])).to_be_in_viewport()
+    page.goto(f"/reacties/{replies[2].pk}/")
+    expect(page).to_have_url(re.compile(re.escape(more_href(busy, 5, shown=2)) + "$"))
+    expect(thread_item(page, replies[2])).to_be_in_viewport()
 
 
 def test_waardevol_is_counted_once_in_place_or_by_the_form(page, nojs_page, busy, axe):
@@ -317,22 +382,26 @@ def test_waardevol_is_counted_once_in_place_or_by_the_form(page, nojs_page, busy
 
     comment = busy.roots[1]
     page.goto(busy.path)
-    body = thread_item(page, comment).locator("> .comment__body")
-    button = body.locator("form.comment__recommend button")
-    expect(button.locator(".comment__recommend-count")).to_have_count(0)
+    body = body_of(page, comment)
+    button = recommend_button(page, comment)
+    expect(button).to_have_text("Waardevol")  # no count yet
+    # Read out with whose comment it values.
+    expect(button).to_have_accessible_description(comment.user_name)
     page.evaluate("window.stayedOnThePage = true")
 
     button.click()
     expect(button).to_have_attribute("aria-pressed", "true")
-    expect(button.locator(".comment__recommend-count")).to_have_text("1")
-    notice = body.locator(".comment__notice")
+    expect(button.locator("span")).to_have_text("1")
+    notice = body.locator("> .comment__notice")
     expect(notice).to_have_attribute("role", "status")
 
-    with page.expect_response(re.compile(rf"/reacties/waardevol/{comment.pk}/$")) as answer:
+    # The page's one form, sent with the comment of the button.
+    with page.expect_response(re.compile(r"/reacties/waardevol/$")) as answer:
         button.click()
     assert answer.value.ok
+    assert answer.value.request.post_data == f"reactie={comment.pk}"
     expect(button).to_be_enabled()
-    expect(button.locator(".comment__recommend-count")).to_have_text("1")
+    expect(button.locator("span")).to_have_text("1")
     expect(notice).to_have_count(1)
     assert page.evaluate("window.stayedOnThePage") is True
     assert Comment.objects.get(pk=comment.pk).recommend_count == 1
@@ -343,11 +412,10 @@ def test_waardevol_is_counted_once_in_place_or_by_the_form(page, nojs_page, busy
     # the thanks beside it (another reader: no cookie of the first).
     other = busy.roots[3]
     nojs_page.goto(busy.path)
-    thread_item(nojs_page, other).locator("> .comment__body form.comment__recommend button").click()
+    recommend_button(nojs_page, other).click()
     expect(nojs_page).to_have_url(re.compile(re.escape(busy.path) + rf"#c{other.pk}$"))
-    body = thread_item(nojs_page, other).locator("> .comment__body")
-    expect(body.locator(".comment__recommend-count")).to_have_text("1")
-    expect(body.locator(".comment__notice[role='status']")).to_have_count(1)
+    expect(recommend_button(nojs_page, other).locator("span")).to_have_text("1")
+    expect(body_of(nojs_page, other).locator("> .comment__notice[role='status']")).to_have_count(1)
     assert Comment.objects.get(pk=other.pk).recommend_count == 1
 
 
@@ -389,13 +457,13 @@ def test_new_comments_are_offered_while_the_page_is_open(page, busy, axe, settin
     expect(offer).to_be_visible(timeout=10_000)
     expect(offer).to_contain_text("2")
     offer.click()
-    shown = fresh.locator("li.comment")
+    shown = fresh.locator(COMMENT_ITEMS)
     expect(shown).to_have_count(2)
     assert shown.evaluate_all("items => items.map(item => Number(item.id.slice(1)))") == [
         comment.pk for comment in posted
     ]
     expect(shown.first).to_contain_text("Een nieuwe vraag van een andere lezer.")
-    expect(shown.first.locator("> .comment__body")).to_be_focused()
+    expect(shown.first.locator("> article")).to_be_focused()
     # The reply says whom it answers, as it is shown outside its thread.
     expect(shown.nth(1).locator(".comment__answered")).to_have_text(busy.roots[0].user_name)
     expect(offer).to_have_count(0)
@@ -405,10 +473,8 @@ def test_new_comments_are_offered_while_the_page_is_open(page, busy, axe, settin
     # the new comments to its place in the thread (one element with its id).
     more_link(page, busy.roots[0]).click()
     thread = thread_item(page, busy.roots[0])
-    expect(thread.locator("li.comment")).to_have_count(WIDE_REPLIES + 1)
-    expect(
-        thread_item(page, busy.replies[0][REPLIES_SHOWN]).locator("> .comment__body")
-    ).to_be_focused()
+    expect(thread.locator(COMMENT_ITEMS)).to_have_count(WIDE_REPLIES + 1)
+    expect(body_of(page, busy.replies[0][REPLIES_SHOWN])).to_be_focused()
     expect(page.locator(f"[id='c{posted[1].pk}']")).to_have_count(1)
     expect(thread.locator(f"#c{posted[1].pk}")).to_have_count(1)
     expect(shown).to_have_count(1)
@@ -430,7 +496,7 @@ def test_the_paged_discussion_fits_a_phone(page, busy, axe):
     page_link(page, 3, where="last").click()
     expect(page).to_have_url(re.compile(r"\?pagina=3&volgorde=waardevol#reacties$"))
     more_link(page, busy.roots[50]).click()
-    expect(thread_item(page, busy.roots[50]).locator("li.comment")).to_have_count(WIDE_REPLIES)
+    expect(thread_item(page, busy.roots[50]).locator(COMMENT_ITEMS)).to_have_count(WIDE_REPLIES)
     overflow = sideways_overflow(page)
     assert overflow == {"scroll": 0, "elements": []}, overflow
     axe(page)

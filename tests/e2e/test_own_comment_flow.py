@@ -12,7 +12,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTICLE_PATH, post_comment, posted_comment_pk, tab_to
+from tests.e2e.conftest import (
+    ARTICLE_PATH,
+    comment_item,
+    post_comment,
+    posted_comment_pk,
+    tab_to,
+    text_of_comment,
+)
 
 pytestmark = [
     pytest.mark.e2e,
@@ -35,8 +42,8 @@ def edit_path(pk):
 def expect_edited(page, pk):
     expect(page.locator(".comment__notice")).to_contain_text(UPDATED)
     expect(page).to_have_url(re.compile(re.escape(f"{ARTICLE_PATH}#c{pk}") + "$"))
-    comment = page.locator(f"li#c{pk}")
-    expect(comment.locator(".comment__text")).to_have_text(NEW_TEXT)
+    comment = comment_item(page, pk)
+    expect(text_of_comment(comment)).to_have_text(NEW_TEXT)
     expect(comment.locator(".comment__edited")).to_have_text(EDITED)
 
 

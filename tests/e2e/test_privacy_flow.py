@@ -10,7 +10,17 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTICLE_PATH, captcha_key, link_in, post_comment, posted_comment_pk
+from tests.e2e.conftest import (
+    ARTICLE_PATH,
+    COMMENT_ITEMS,
+    captcha_key,
+    comment_item,
+    link_in,
+    post_comment,
+    posted_comment_pk,
+    text_of_comment,
+    writer_of,
+)
 from tests.mail_sink import text_of
 
 # serialized_rollback: a transactional test empties the database afterwards; this
@@ -48,7 +58,7 @@ def comment_and_ask_for_data(page, captcha_answer, deliver, axe):
     # Reloaded without the message, the page is the one every reader gets (and caches).
     page.reload()
     expect(page.locator(".messages")).to_have_count(0)
-    expect(page.locator(f"li#c{pk} .comment__author")).to_have_text(NAME)
+    expect(writer_of(comment_item(page, pk))).to_have_text(NAME)
 
     page.locator(".site-footer").get_by_role("link", name="Privacy").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Privacy")
@@ -140,8 +150,8 @@ def test_download_then_anonymise(page, site_url, captcha_answer, deliver, axe):
 
     page.goto(ARTICLE_PATH)
     comment = page.locator(f"li#c{pk}")
-    expect(comment.locator(".comment__author")).to_have_text(ANONYMOUS)
-    expect(comment.locator(".comment__text")).to_contain_text(TEXT)
+    expect(writer_of(comment)).to_have_text(ANONYMOUS)
+    expect(text_of_comment(comment)).to_contain_text(TEXT)
     expect(page.locator("#reacties")).not_to_contain_text(NAME)
 
     # The link still works, and shows that nothing is left for the address.
@@ -165,6 +175,6 @@ def test_download_then_remove(page, site_url, captcha_answer, deliver, axe):
     page.goto(ARTICLE_PATH)
     expect(page.locator(f"li#c{pk}")).to_have_count(0)
     discussion = page.locator("#reacties")
-    expect(discussion.locator("li.comment")).to_have_count(5)  # the seed comments stay
+    expect(discussion.locator(COMMENT_ITEMS)).to_have_count(5)  # the seed comments stay
     expect(discussion).not_to_contain_text(NAME)
     expect(discussion).not_to_contain_text(TEXT)

@@ -16,6 +16,9 @@ from tests.e2e.conftest import (
     link_in,
     post_comment,
     posted_comment_pk,
+    reply_link,
+    text_of_comment,
+    writer_of,
 )
 from tests.mail_sink import text_of
 
@@ -54,7 +57,7 @@ def test_follow_confirm_notify_and_unsubscribe(
     # 1. A reader replies to Laila Simonis with the box ticked.
     laila = seed_comments["laila"]
     page.goto(ARTICLE_PATH)
-    page.locator(f'a.comment__reply[data-reply-to="{laila}"]').click()
+    reply_link(page, laila).click()
     form = page.locator(f"#reply-slot-{laila} form.comment-form")
     expect(form.locator(".comment-form__context")).to_have_text("Uw reactie op Laila Simonis")
     reply_text = "Mooie tips, Laila. Ik volg de discussie graag."
@@ -62,9 +65,9 @@ def test_follow_confirm_notify_and_unsubscribe(
         form, captcha_answer, name="Vera Volger", email=SUBSCRIBER, text=reply_text, follow=True
     )
     reply_pk = posted_comment_pk(page)
-    reply = page.locator(f"li#c{laila} > ol.comments--replies > li#c{reply_pk}")
-    expect(reply.locator(".comment__author")).to_have_text("Vera Volger")
-    expect(reply.locator(".comment__text")).to_contain_text(reply_text)
+    reply = page.locator(f"li#c{laila} > ol > li#c{reply_pk}")
+    expect(writer_of(reply)).to_have_text("Vera Volger")
+    expect(text_of_comment(reply)).to_contain_text(reply_text)
     subscription = Subscription.objects.get(email=SUBSCRIBER)
     assert not subscription.is_confirmed
 
@@ -117,8 +120,8 @@ def test_follow_confirm_notify_and_unsubscribe(
     page.goto(comment_link)
     expect(page).to_have_url(re.compile(re.escape(f"{ARTICLE_PATH}#c{other_pk}") + "$"))
     comment = page.locator(f"li#c{other_pk}")
-    expect(comment.locator(".comment__author")).to_have_text("Bram Bos")
-    expect(comment.locator(".comment__text")).to_contain_text(other_text)
+    expect(writer_of(comment)).to_have_text("Bram Bos")
+    expect(text_of_comment(comment)).to_contain_text(other_text)
     expect(comment).to_be_in_viewport()
 
     # 4. One-click unsubscribe (RFC 8058) the way a mail program does it: a bare POST to
