@@ -131,12 +131,22 @@ def is_anonymous_reader(request):
     )
 
 
-def _next_publication():
+def _next_publication(version):
+    """When the next scheduled article goes live, as a timestamp (None: none is
+    scheduled): no page may be kept past it. Asked of the database once per site version
+    (saving an article moves it on) and again once that moment has passed."""
+    key = f"pages:next-publication:{version}"
+    known = cache.get(key)
+    if known is not None and (known["at"] is None or known["at"] > time.time()):
+        return known["at"]
     from articles.models import Article
 
-    return Article.objects.filter(
+    at = Article.objects.filter(
         status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
     ).aggregate(next=Min("published_at"))["next"]
+    at = at.timestamp() if at is not None else None
+    cache.set(key, {"at": at}, PAGE_TIMEOUT)
+    return at
 
 
 def _response_from(entry):
@@ -170,10 +180,10 @@ def cache_page_for_anonymous_readers(view):
         else:
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.cookies:
-                next_publication = _next_publication()
+                next_publication = _next_publication(version)
                 valid_until = now + PAGE_TIMEOUT
                 if next_publication is not None:
-                    valid_until = min(valid_until, next_publication.timestamp())
+                    valid_until = min(valid_until, next_publication)
                 response["Last-Modified"] = http_date(now)
                 set_response_etag(response)
                 entry = {
