@@ -63,9 +63,9 @@ OUTLINE_FIELDS = [
     "is_public",
     "is_removed",
     "is_spam",
-    "submit_date",
-    "recommend_count",
 ]
+# And, to put a page's threads in order again, what ORDERINGS sorts them by.
+ORDER_FIELDS = ["submit_date", "recommend_count"]
 
 
 @dataclass
@@ -79,8 +79,8 @@ class Outline:
     is_public: bool
     is_removed: bool
     is_spam: bool
-    submit_date: object
-    recommend_count: int
+    submit_date: object = None  # with ORDER_FIELDS only
+    recommend_count: int = 0
 
     @property
     def is_visible(self):
@@ -99,12 +99,15 @@ def order_from(value):
     return value if value in ORDERINGS else OLDEST
 
 
+# A comment that is visible, or whose thread has a visible comment: for a top-level one,
+# a thread with something to show. Most are visible themselves, so the subquery runs
+# only for the others.
+LISTED = VISIBLE | Exists(Comment.objects.visible().filter(thread_id=OuterRef("thread_id")))
+
+
 def listed_roots(article):
     """The article's top-level comments whose thread has something to show."""
-    visible_in_thread = Comment.objects.visible().filter(thread_id=OuterRef("thread_id"))
-    # Most roots are visible themselves: the subquery runs only for the others.
-    shows = VISIBLE | Exists(visible_in_thread)
-    return Comment.objects.for_article(article).filter(level=0).filter(shows)
+    return Comment.objects.for_article(article).filter(level=0).filter(LISTED)
 
 
 @dataclass
@@ -125,17 +128,26 @@ def discussion_summary(article):
     key = f"comments:summary:{article.pk}:{version}"
     summary = cache.get(key)
     if summary is None:
-        visible = Comment.objects.for_article(article).visible()
-        totals = visible.aggregate(count=Count("pk"), latest=Max("pk"))
-        picks = (
-            visible.filter(is_pick=True)
-            .order_by("submit_date")
-            .only("user_name", "comment_html")[: settings.COMMENTS_PICKS_SHOWN]
+        # One query for the numbers, and one for the picks if there are any.
+        totals = Comment.objects.for_article(article).aggregate(
+            count=Count("pk", filter=VISIBLE),
+            latest=Max("pk", filter=VISIBLE),
+            threads=Count("pk", filter=Q(level=0) & LISTED),
+            picks=Count("pk", filter=VISIBLE & Q(is_pick=True)),
         )
+        picks = []
+        if totals["picks"]:
+            picks = (
+                Comment.objects.for_article(article)
+                .visible()
+                .filter(is_pick=True)
+                .order_by("submit_date")
+                .only("user_name", "comment_html")[: settings.COMMENTS_PICKS_SHOWN]
+            )
         summary = DiscussionSummary(
             count=totals["count"],
             latest_id=totals["latest"] or 0,
-            threads=listed_roots(article).count(),
+            threads=totals["threads"],
             picks=[
                 {
                     "pk": pick.pk,
@@ -175,7 +187,7 @@ def first_slice():
 
 
 def load_discussion_page(article, *, page_number=None, order=OLDEST, summary=None):
-    """One page of the article's threads, each with its first replies (3 or 4 queries
+    """One page of the article's threads, each with its first replies (2 queries
     besides the summary)."""
     summary = summary or discussion_summary(article)
     roots = listed_roots(article).order_by(*ORDERINGS[order]).values_list("pk", flat=True)
@@ -183,7 +195,7 @@ def load_discussion_page(article, *, page_number=None, order=OLDEST, summary=Non
     page_obj = paginator.get_page(page_number)
     # The page's threads in one query, its top-level comments' ids a subquery of it; the
     # roots are then put in the page's order again, as ORDERINGS has them.
-    outlines = _outlines(page_obj.object_list)
+    outlines = _outlines(page_obj.object_list, sortable=True)
     roots = [thread[0] for thread in outlines.values() if thread[0].pk == thread[0].thread_id]
     if order == VALUED:
         roots.sort(key=lambda root: (-root.recommend_count, root.submit_date, root.pk))
@@ -197,7 +209,7 @@ def load_discussion_page(article, *, page_number=None, order=OLDEST, summary=Non
 
 def load_thread(article, thread_id, *, replies=None):
     """A thread with its first `replies` (the first slice by default), or None if it
-    shows nothing (3 or 4 queries)."""
+    shows nothing (3 queries)."""
     if not listed_roots(article).filter(pk=thread_id).exists():
         return None
     return _threads_page(article, [thread_id], max(replies or 0, first_slice()))
@@ -307,13 +319,15 @@ def prefix_of(url_name):
         return None
 
 
-def _outlines(root_ids):
+def _outlines(root_ids, *, sortable=False):
     """{thread id: its comments as outlines, in thread order}, in one query (`root_ids`
-    may be a query itself)."""
+    may be a query itself); `sortable` ones carry ORDER_FIELDS too (a long thread's
+    page does without: a date read per reply is what its time would grow by)."""
+    fields = OUTLINE_FIELDS + ORDER_FIELDS if sortable else OUTLINE_FIELDS
     rows = (
         Comment.objects.filter(thread_id__in=root_ids)
         .order_by("thread_id", "order")
-        .values_list(*OUTLINE_FIELDS)
+        .values_list(*fields)
     )
     outlines = {}
     for row in rows:
