@@ -132,16 +132,32 @@
       }
       count.textContent = String(answer.count);
     }
-    // One notice, right after the comment's actions, however often the button is used.
+    // One notice, right after the comment's actions, however often the button is used;
+    // screen readers hear it from the page's announcer.
     var actions = button.parentElement;
     var notice = actions.nextElementSibling;
     if (!notice || !notice.classList.contains("comment__notice--script")) {
       notice = document.createElement("p");
       notice.className = "comment__notice comment__notice--script";
-      notice.setAttribute("role", "status");
       actions.after(notice);
     }
     notice.textContent = answer.message;
+    announce(answer.message);
+  }
+
+  // A status element made when the page loads: a live region added together with its
+  // text is often not read out, one whose text changes later is.
+  var announcer = document.createElement("p");
+  announcer.className = "visually-hidden discussion__announcer";
+  announcer.setAttribute("role", "status");
+  (document.querySelector(".discussion") || document.body).appendChild(announcer);
+
+  function announce(message) {
+    announcer.textContent = "";
+    // Emptied first, so the same message twice is read out twice.
+    window.setTimeout(function () {
+      announcer.textContent = message;
+    }, 100);
   }
 
   function watchForNewComments(section) {

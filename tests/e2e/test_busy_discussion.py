@@ -393,7 +393,11 @@ def test_waardevol_is_counted_once_in_place_or_by_the_form(page, nojs_page, busy
     expect(button).to_have_attribute("aria-pressed", "true")
     expect(button.locator("span")).to_have_text("1")
     notice = body.locator("> .comment__notice")
-    expect(notice).to_have_attribute("role", "status")
+    expect(notice).to_have_text("Bedankt: u vindt deze reactie waardevol.")
+    # Read out by the status element there since the page loaded (not one added with it).
+    expect(page.get_by_role("status").filter(has_text="Bedankt")).to_have_class(
+        re.compile("discussion__announcer")
+    )
 
     # The page's one form, sent with the comment of the button.
     with page.expect_response(re.compile(r"/reacties/waardevol/$")) as answer:
