@@ -47,6 +47,13 @@ SECTION_ATTRIBUTES = {
     "data-latest", "data-poll-seconds", "data-fresh-one", "data-fresh-many",
     "data-fresh-heading",
 }  # fmt: skip
+# Inside what a reader wrote (a comment's text, their name): the sanitiser's allow-list only,
+# with the site's own "removed" text the one exception.
+READER_ATTRIBUTES = {
+    "a": {"href", "rel"}, "p": set(), "br": set(), "em": set(), "strong": set(), "i": set(),
+    "b": set(), "blockquote": set(),
+}  # fmt: skip
+SITE_TEXT_IN_READER_PLACE = ("p", (("class", "comment__removed"),))
 
 
 def url_as_browser_reads_it(value):
@@ -126,13 +133,20 @@ class PageAudit(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag):
-        if self._in_section and tag in self._open:
-            while self._open.pop() != tag:
-                pass
+        if self._in_section and self._open:
+            # Our markup and the sanitiser's close every element in order: an end tag that
+            # closes another one could end a reader's text early.
+            if self._open[-1] != tag:
+                self.problem(f"an end tag </{tag}> where <{self._open[-1]}> is open")
+            if tag in self._open:
+                while self._open.pop() != tag:
+                    pass
             if self._reader_text_at is not None and len(self._open) <= self._reader_text_at:
                 self._reader_text_at = None
         elif tag == "section" and self._in_section:
             self._in_section = False
+        elif self._in_section:
+            self.problem(f"an end tag </{tag}> with nothing open in the comments section")
         if tag == "script":
             self._in_script = False
         if tag == "textarea" and self._textarea is not None:
@@ -185,7 +199,17 @@ class PageAudit(HTMLParser):
         if tag == "img" and not is_local_path(values.get("src") or ""):
             self.problem(f"an image from elsewhere: {shown}")
 
+    def _in_reader_text(self):
+        return self._reader_text_at is not None and len(self._open) > self._reader_text_at
+
     def _check_section_tag(self, tag, attrs, shown):
+        if self._in_reader_text() and (tag, tuple(attrs)) != SITE_TEXT_IN_READER_PLACE:
+            allowed = READER_ATTRIBUTES.get(tag)
+            if allowed is None:
+                self.problem(f"element not allowed in a reader's text: {shown}")
+            for name, _value in attrs:
+                if allowed is not None and name not in allowed:
+                    self.problem(f"attribute not allowed in a reader's text: {name!r}: {shown}")
         if tag not in SECTION_TAGS:
             self.problem(f"element not allowed in comments: {shown}")
         for name, _value in attrs:

@@ -861,6 +861,13 @@ def test_the_checker_passes_the_untouched_pages(client, seed_article):
         "<svg></svg>",
         '<p style="color:red">x</p>',
         '<a class="comment__permalink" href="https://evil.example">x</a>',
+        # Controls and ids that only the site may put in a comment.
+        '<li><article><div><p><button form="waardevol" name="reactie" value="9">x</button>'
+        "</p></div></article></li>",
+        '<li><article><div><p><b id="n1">x</b></p></div></article></li>',
+        # A reader's text ended early, so that what follows passes as the site's own.
+        '<li><article><div><p>x</p></article></div><a href="/elders/">y</a></li>',
+        "</ol>",
         "<iframe srcdoc='x'></iframe>",
     ],
 )
