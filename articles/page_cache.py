@@ -34,8 +34,9 @@ from django.utils.http import http_date
 VERSION_KEY = "pages:version"
 # Pages that show comment counts (the listing) depend on this one.
 COUNTS_VERSION_KEY = "pages:counts"
-# Part of every page key: a deploy that changes what an entry holds starts afresh.
-ENTRY_FORMAT = 4
+# Part of every page key: a deploy that changes what an entry holds, or pages' markup in a
+# way their scripts or forms rely on (5: one "Waardevol" form a page), starts afresh.
+ENTRY_FORMAT = 5
 PAGE_TIMEOUT = 300  # seconds; versions make staleness impossible, this only frees memory
 SHARED_CACHE_CONTROL = {"public": True, "max_age": 0, "s_maxage": 1, "stale_while_revalidate": 30}
 
