@@ -251,7 +251,15 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var button = event.submitter;
-    if (form.id !== "waardevol" || form.dataset.plain || !button || !window.fetch) {
+    if (form.id !== "waardevol") {
+      return;
+    }
+    if (form.dataset.plain) {
+      // The fallback's own submission: sent as it is, and the script is back for the next.
+      delete form.dataset.plain;
+      return;
+    }
+    if (!button || !window.fetch) {
       return;
     }
     if (form.requestSubmit) {
