@@ -9,6 +9,7 @@ and which hidden comment still has visible replies (a placeholder).
 """
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.conf import settings
 from django.core.cache import cache
@@ -64,7 +65,8 @@ OUTLINE_FIELDS = [
     "is_removed",
     "is_spam",
 ]
-# And, to put a page's threads in order again, what ORDERINGS sorts them by.
+# And, to put a page's threads in order again, what ORDERINGS sorts them by besides pk
+# (in Outline's order).
 ORDER_FIELDS = ["submit_date", "recommend_count"]
 
 
@@ -196,13 +198,12 @@ def load_discussion_page(article, *, page_number=None, order=OLDEST, summary=Non
     # The page's threads in one query, its top-level comments' ids a subquery of it; the
     # roots are then put in the page's order again, as ORDERINGS has them.
     outlines = _outlines(page_obj.object_list, sortable=True)
-    roots = [thread[0] for thread in outlines.values() if thread[0].pk == thread[0].thread_id]
-    if order == VALUED:
-        roots.sort(key=lambda root: (-root.recommend_count, root.submit_date, root.pk))
-    else:
-        roots.sort(key=lambda root: (root.submit_date, root.pk), reverse=order == NEWEST)
-    if not roots:
+    if not outlines:
         return DiscussionPage(comments=[], page_obj=page_obj)
+    roots = [thread[0] for thread in outlines.values()]  # a thread's first is its root
+    # Sorted by the last field first: Python's sort is stable, so this is ORDERINGS' order.
+    for name in reversed(ORDERINGS[order]):
+        roots.sort(key=attrgetter(name.removeprefix("-")), reverse=name.startswith("-"))
     root_ids = [root.pk for root in roots]
     return _threads_page(article, root_ids, None, page_obj=page_obj, outlines=outlines)
 
@@ -279,10 +280,10 @@ def comment_location(comment, article):
     first_on_page = position - position % per_page
     page_roots = listed_roots(article).order_by(*ORDERINGS[OLDEST]).values_list("pk", flat=True)
     outlines = _outlines(page_roots[first_on_page : first_on_page + per_page])
-    kept_threads = [kept_in_threads(thread) for thread in outlines.values()]
-    kept = [outline.pk for outline in kept_in_threads(outlines.get(comment.thread_id, []))]
+    kept_threads = {root_id: kept_in_threads(thread) for root_id, thread in outlines.items()}
+    kept = [outline.pk for outline in kept_threads.get(comment.thread_id, [])]
     index = kept.index(comment.pk) if comment.pk in kept else 0
-    if index > replies_shown_on(kept_threads):
+    if index > replies_shown_on(kept_threads.values()):
         # The slice of the thread's own page that shows it.
         replies = first_slice()
         while replies < index:
@@ -303,7 +304,6 @@ def render_discussion_html(article, page, *, notices=None):
         can_reply=is_open,
         permalink_url=prefix_of("comments:permalink"),
         report_url=prefix_of("moderation:report"),
-        recommend=True,
         more=page.more,
         notices=notices,
         answered=page.answered,

@@ -97,7 +97,6 @@ def render_threads_html(
     can_reply,
     permalink_url,
     report_url=None,
-    recommend=False,
     more=None,
     notices=None,
     answered=None,
@@ -109,8 +108,8 @@ def render_threads_html(
     second. Each comment's text is the sanitised HTML stored with it; every other
     value is escaped here with html.escape. The URL prefixes end where a comment's id
     goes ("/reacties/melden/"); `report_url` is None when comments cannot be reported.
-    `recommend` adds the "Valuable" buttons, which send the page's form RECOMMEND_FORM_ID
-    (the page must have it). `more` maps a thread's id to its MoreReplies,
+    The "Valuable" buttons send the page's form RECOMMEND_FORM_ID, which the page must
+    have (templates/discussion/recommend_form.html). `more` maps a thread's id to its MoreReplies,
     `notices` a comment's id to the messages shown beside it, and `answered` the ids of
     comments answered but not on the page to those comments.
     """
@@ -126,7 +125,6 @@ def render_threads_html(
         "report": escape(_("Report")),
         "report_url": escape(report_url) if report_url else "",
         "recommend": escape(_("Valuable")),
-        "recommend_form": RECOMMEND_FORM_ID if recommend else "",
         "pick": escape(_("Editors' pick")),
         "permalink_url": escape(permalink_url),
         "notices": notices or {},
@@ -222,16 +220,14 @@ def _comment_body(entry, labels, can_reply):
         if labels["report_url"]:
             # Not for search engines: robots.txt keeps them off the report pages.
             links.append(f'<a href="{labels["report_url"]}{pk}/"{whose}>{labels["report"]}</a>')
-        if labels["recommend_form"]:
-            count = getattr(comment, "recommend_count", 0)
-            shown_count = f"<span>{count}</span>" if count else ""
-            # One form on the page (RECOMMEND_FORM_ID) sends the id of the button used.
-            links.append(
-                f'<button form="{labels["recommend_form"]}" name="reactie" value="{pk}"{whose}>'
-                f"{labels['recommend']}{shown_count}</button>"
-            )
-        if links:
-            actions = f"<footer>{' '.join(links)}</footer>"
+        count = getattr(comment, "recommend_count", 0)
+        shown_count = f"<span>{count}</span>" if count else ""
+        # One form on the page (RECOMMEND_FORM_ID) sends the id of the button used.
+        links.append(
+            f'<button form="{RECOMMEND_FORM_ID}" name="reactie" value="{pk}"{whose}>'
+            f"{labels['recommend']}{shown_count}</button>"
+        )
+        actions = f"<footer>{' '.join(links)}</footer>"
 
     return (
         f'<article aria-labelledby="n{pk}"><header><b id="n{pk}">{name}</b>{badge}'
